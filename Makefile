@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# Find Python 3.12 or newer: the newest named interpreter first, then plain python3.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+.PHONY: run test venv migrate data demo-users lint clean
+
+run: venv migrate data demo-users
+	@echo ""
+	@echo "Serving Evidence Guidebook on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Evidence Guidebook needs Python 3.12 or newer, and none was found on PATH."; \
+		echo "Install it (e.g. 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 run"; \
+		exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet -e . --group dev
+	@touch $@
+
+migrate: venv
+	$(PY) manage.py migrate --no-input
+
+# Loading twice is safe: the fixtures carry fixed primary keys, so a second load updates the same rows.
+data: migrate
+	$(PY) manage.py loaddata $(sort $(wildcard fixtures/*.json))
+
+demo-users: migrate
+	$(PY) manage.py create_demo_users --port $(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
