@@ -1,0 +1,1 @@
+"""Evidence reviews and meta-analyses. They build on catalogue studies; the catalogue never imports this app."""

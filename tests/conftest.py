@@ -1,0 +1,35 @@
+"""Shared fixtures, and the rules for tests that need PostgreSQL or Chromium.
+
+Such tests skip on a machine without them, but under CI (CI=true) a missing dependency
+fails the run instead, so a green CI always means every test really ran.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    is_postgres = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres" in item.keywords and not is_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    """A staff user with every catalogue and reviews permission, as the demo analyst has."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="ana", password="pw-for-tests", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["catalogue", "reviews"]))
+    return user
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client

@@ -1,0 +1,69 @@
+"""factory_boy factories: the smallest valid rows, with overrides for what a test cares about."""
+
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from catalogue import models
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Outcome
+
+    name = factory.Sequence(lambda n: f"Outcome {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    domain = models.OutcomeDomain.MENTAL_HEALTH
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Programme
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    summary = "A programme for families with young children."
+    status = models.PublicationStatus.PUBLISHED
+    published_on = datetime.date(2024, 1, 1)
+    evidence_level = models.EvidenceLevel.LEVEL_3
+
+
+class StudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Study
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    citation_label = factory.Sequence(lambda n: f"Author et al ({2000 + n % 20})")
+    design = models.DesignType.RCT
+    rating = models.StudyRating.LEVEL_3
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Publication
+
+    study = factory.SubFactory(StudyFactory)
+    authors = "Author, A."
+    year = 2006
+    title = "A trial of a programme"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Finding
+
+    study = factory.SubFactory(StudyFactory)
+    outcome = factory.SubFactory(OutcomeFactory)
+    statement = "An improvement."
+    significant = True
+
+
+class CollectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Collection
+
+    name = factory.Sequence(lambda n: f"Collection {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    summary = "Programmes with a shared theme."
