@@ -368,11 +368,13 @@ class Programme(Recorded):
     uk_provision = models.BooleanField(
         "implemented in the UK",
         null=True,
+        blank=True,
         help_text="Has the programme been delivered in the UK? Leave unknown if the provider has not said.",
     )
     uk_evaluation = models.BooleanField(
         "evaluated in the UK",
         null=True,
+        blank=True,
         help_text="Does the programme's best evidence include an evaluation conducted in the UK?",
     )
 
@@ -459,6 +461,7 @@ class Programme(Recorded):
     licence_required = models.BooleanField(
         "licence required",
         null=True,
+        blank=True,
         help_text="Is a licence needed to run the programme? Leave unknown if not stated.",
     )
     licensing = models.TextField("licensing details", blank=True)
@@ -692,12 +695,14 @@ class Study(Recorded):
     measures_independent = models.BooleanField(
         "uses measures independent of participants",
         null=True,
+        blank=True,
         help_text="At least one outcome measured by someone other than the participants "
         "(observation, assessment, administrative data).",
     )
     independent_of_developer = models.BooleanField(
         "conducted independently of the developer",
         null=True,
+        blank=True,
         help_text="Was the evaluation run by a team independent of the programme's developer?",
     )
     design_narrative = models.TextField(
@@ -849,7 +854,7 @@ class Finding(Recorded):
         'e.g. "40.9-percentage-point increase in the proportion securely attached".',
     )
     significant = models.BooleanField(
-        "statistically significant", null=True, help_text="Significant at the 5% level, as reported."
+        "statistically significant", null=True, blank=True, help_text="Significant at the 5% level, as reported."
     )
     direction = models.CharField(max_length=20, choices=Direction, default=Direction.FAVOURABLE)
     is_headline = models.BooleanField(
