@@ -271,7 +271,8 @@ class Programme(Recorded):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The page address: /programmes/<slug>/. Made from the name; change with care, links use it.",
+        help_text="The page address, e.g. /programmes/infant-parent-psychotherapy/. "
+        "Made from the name; change with care, links use it.",
     )
     acronym = models.CharField(max_length=30, blank=True, help_text='Short name if the programme has one, e.g. "IPP".')
     summary = models.CharField(
@@ -615,7 +616,9 @@ class Collection(Recorded):
     """A curated set of programmes around one theme, e.g. "Supporting the attachment relationship"."""
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The page address: /collections/<slug>/.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The page address after /collections/, made from the name."
+    )
     summary = models.TextField(help_text="What the collection is about and why these programmes belong together.")
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the grouping comes from, e.g. an evidence summary or workshop."
