@@ -8,4 +8,6 @@ admin.site.index_title = "Catalogue and reviews"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("catalogue.urls")),
+    # Guidance and service pages (about, accessibility, guidance).
+    path("", include("config.pages_urls")),
 ]
