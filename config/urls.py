@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     # Guidance and service pages (about, accessibility, guidance).
     path("", include("config.pages_urls")),
+    # The read-only JSON API (published programmes only).
+    path("api/", include("catalogue.api")),
 ]
