@@ -111,10 +111,10 @@ class ProgrammeFilter(django_filters.FilterSet):
         choices=COST_CHOICES, method="filter_cost_rating", label='"1" to "5" or "NA". Repeat for several.'
     )
     age_group = django_filters.ModelMultipleChoiceFilter(
-        field_name="age_groups", to_field_name="slug", queryset=AgeGroup.objects.all(), label="Age group slug."
+        field_name="age_groups__slug", to_field_name="slug", queryset=AgeGroup.objects.all(), label="Age group slug."
     )
     level_of_need = django_filters.ModelMultipleChoiceFilter(
-        field_name="levels_of_need",
+        field_name="levels_of_need__slug",
         to_field_name="slug",
         queryset=LevelOfNeed.objects.all(),
         label="Level of need slug.",
@@ -126,7 +126,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="Has a finding in this outcome domain.",
     )
     outcome = django_filters.ModelMultipleChoiceFilter(
-        field_name="studies__findings__outcome",
+        field_name="studies__findings__outcome__slug",
         to_field_name="slug",
         queryset=Outcome.objects.all(),
         label="Has a finding on this outcome (slug).",
