@@ -1,11 +1,13 @@
 """The guidance pages, about and the accessibility statement: each renders with its facts."""
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from catalogue.statistics import improvement_index
+from tests.conftest import ON_CI
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,72 @@ def test_accessibility_statement_shows_contact_address_when_configured(client, s
 
     assert 'href="mailto:team@guidebook.test"' in content
     assert "through the organisation that runs this copy" not in content
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGE_PATHS = [
+    "/guidance/",
+    "/guidance/how-to-read/",
+    "/guidance/evidence-ratings/",
+    "/guidance/cost-ratings/",
+    "/guidance/improvement-index/",
+    "/guidance/glossary/",
+    "/about/",
+    "/accessibility/",
+]
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        if ON_CI:
+            pytest.fail(f"Chromium is missing at {CHROMIUM}")
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.browser
+def test_pages_have_no_axe_violations(live_server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    axe = Axe()
+    failures = {}
+    for path in PAGE_PATHS:
+        page.goto(live_server.url + path)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            failures[path] = results.generate_report()
+
+    assert failures == {}
+
+
+@pytest.mark.browser
+def test_details_open_without_javascript(live_server, browser):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.url + "/guidance/improvement-index/")
+    details = page.locator("details.govuk-details").first
+
+    details.locator("summary").click()
+
+    assert details.get_attribute("open") is not None
+    assert details.locator(".govuk-details__text").is_visible()
+
+
+@pytest.mark.browser
+def test_skip_link_is_the_first_keyboard_stop(live_server, browser):
+    page = browser.new_page()
+    page.goto(live_server.url + "/guidance/improvement-index/")
+
+    page.keyboard.press("Tab")  # the skip link comes first
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+
+    assert focused == "Skip to main content"
