@@ -116,6 +116,13 @@ def test_guidance_index_links_to_every_guidance_page(client):
         assert f'href="{reverse(f"pages:{name}")}"' in content
 
 
+def test_guidance_side_links_mark_the_current_page(client):
+    content = get_page(client, "cost-ratings").content.decode()
+
+    assert f'href="{reverse("pages:cost-ratings")}" aria-current="page"' in content
+    assert content.count('aria-current="page"') == 1
+
+
 def test_how_to_read_walks_through_each_section(client):
     page = outline(get_page(client, "how-to-read"))
 
