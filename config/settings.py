@@ -190,6 +190,9 @@ REST_FRAMEWORK = {
 # Shown on public pages and in the "cite this page" line.
 SITE_NAME = "Evidence Guidebook"
 
+# The service team's address for the accessibility statement; the page hides it when empty.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,4 +8,8 @@ admin.site.index_title = "Catalogue and reviews"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("catalogue.urls")),
+    # Guidance and service pages (about, accessibility, guidance).
+    path("", include("config.pages_urls")),
+    # The read-only JSON API (published programmes only).
+    path("api/", include("catalogue.api")),
 ]

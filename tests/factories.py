@@ -67,3 +67,13 @@ class CollectionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Collection {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     summary = "Programmes with a shared theme."
+
+
+# --------------------------------------------------------------------------- pages branch (JSON API tests)
+class TheoryOfChangeStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TheoryOfChangeStep
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    order = factory.Sequence(lambda n: n)
+    text = "Parents learn to read their baby's cues, so they respond more sensitively."

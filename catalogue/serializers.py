@@ -1,0 +1,249 @@
+"""JSON shapes for the read-only API (catalogue/api.py).
+
+Every serializer only reads what its viewset's queryset has already fetched: the nesting
+here must match the select_related/prefetch_related there, or a list costs a query per row.
+"""
+
+from rest_framework import serializers
+
+from .models import (
+    Collection,
+    EvidenceLevel,
+    Finding,
+    Outcome,
+    Programme,
+    Publication,
+    Study,
+    StudyRating,
+)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Decimals go out as JSON numbers, not strings: researchers load them straight into analysis tools."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.DecimalField):
+            field_kwargs["coerce_to_string"] = False
+        return field_class, field_kwargs
+
+
+class LookupSerializer(serializers.Serializer):
+    """Any lookup row (age group, level of need, setting...): its public name and filter slug."""
+
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class PageUrlField(serializers.Field):
+    """The absolute address of the object's public HTML page: the thing to cite."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        url = value.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request and url else url
+
+
+class OutcomeSerializer(ApiModelSerializer):
+    domain_label = serializers.CharField(source="get_domain_display")
+    programme_count = serializers.IntegerField(
+        read_only=True, help_text="Published programmes with at least one finding on this outcome."
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["name", "slug", "domain", "domain_label", "description", "programme_count"]
+
+
+class FindingOutcomeSerializer(ApiModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = ["name", "slug", "domain"]
+
+
+class FindingSerializer(ApiModelSerializer):
+    outcome = FindingOutcomeSerializer()
+    timing_label = serializers.CharField()
+    is_long_term = serializers.BooleanField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "outcome",
+            "outcome_label",
+            "measure",
+            "reporter",
+            "timing",
+            "months_after_end",
+            "timing_label",
+            "is_long_term",
+            "statement",
+            "significant",
+            "direction",
+            "is_headline",
+            "improvement_index",
+            "effect_size_type",
+            "effect_size",
+            "ci_low",
+            "ci_high",
+        ]
+
+
+class PublicationSerializer(ApiModelSerializer):
+    link = serializers.CharField(help_text="https://doi.org/<doi> when there is a DOI, otherwise the stored link.")
+
+    class Meta:
+        model = Publication
+        fields = ["authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "link"]
+
+
+class StudySerializer(ApiModelSerializer):
+    rating = serializers.SerializerMethodField(help_text='As printed: "4", "3", "2", "NL2", or null when unrated.')
+    countries = LookupSerializer(many=True)
+    page_url = PageUrlField()
+    publications = PublicationSerializer(many=True)
+    findings = FindingSerializer(many=True)
+
+    class Meta:
+        model = Study
+        fields = [
+            "number",
+            "citation_label",
+            "year",
+            "design",
+            "rating",
+            "countries",
+            "sample_size",
+            "sample_description",
+            "timing",
+            "longest_follow_up_months",
+            "measures_independent",
+            "independent_of_developer",
+            "design_narrative",
+            "sample_narrative",
+            "measures_text",
+            "findings_text",
+            "page_url",
+            "publications",
+            "findings",
+        ]
+
+    def get_rating(self, study):
+        return None if study.rating is None else StudyRating(study.rating).label
+
+
+class ProgrammeSummarySerializer(ApiModelSerializer):
+    """A programme inside another resource: enough to recognise it and follow the link."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:programme-detail", lookup_field="slug")
+    page_url = PageUrlField()
+    evidence_rating = serializers.SerializerMethodField(help_text='As printed: "4+", "3", "NL2", "NE"...')
+    cost_rating = serializers.CharField(source="cost_rating_code", help_text='"1" to "5", or "NA".')
+
+    class Meta:
+        model = Programme
+        fields = ["name", "slug", "url", "page_url", "evidence_rating", "cost_rating"]
+
+    def get_evidence_rating(self, programme):
+        return programme.evidence_rating or None
+
+
+class ProgrammeListSerializer(ProgrammeSummarySerializer):
+    evidence_rating_label = serializers.SerializerMethodField()
+    age_groups = LookupSerializer(many=True)
+    levels_of_need = LookupSerializer(many=True)
+    delivery_models = LookupSerializer(many=True)
+
+    class Meta(ProgrammeSummarySerializer.Meta):
+        fields = [
+            *ProgrammeSummarySerializer.Meta.fields,
+            "acronym",
+            "summary",
+            "evidence_rating_label",
+            "age_groups",
+            "levels_of_need",
+            "delivery_models",
+            "uk_provision",
+            "uk_evaluation",
+            "published_on",
+            "last_reviewed_on",
+        ]
+
+    def get_evidence_rating_label(self, programme):
+        return None if programme.evidence_level is None else EvidenceLevel(programme.evidence_level).label
+
+
+class CollectionSummarySerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:collection-detail", lookup_field="slug")
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Collection
+        fields = ["name", "slug", "url", "page_url"]
+
+
+class ProgrammeDetailSerializer(ProgrammeListSerializer):
+    settings = LookupSerializer(many=True)
+    other_settings = LookupSerializer(many=True)
+    countries = LookupSerializer(many=True)
+    theory_of_change = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    studies = StudySerializer(many=True)
+    collections = CollectionSummarySerializer(many=True)
+
+    class Meta(ProgrammeListSerializer.Meta):
+        fields = [
+            *ProgrammeListSerializer.Meta.fields,
+            "description",
+            "scope_note",
+            "provider_involvement",
+            "evidence_plus",
+            "evidence_overview",
+            "estimated_unit_cost",
+            "assessed_in",
+            "assessed_on",
+            "settings",
+            "other_settings",
+            "countries",
+            "delivery_summary",
+            "what_happens",
+            "sessions",
+            "session_hours_min",
+            "session_hours_max",
+            "duration",
+            "duration_weeks",
+            "practitioners_per_session",
+            "practitioner_level",
+            "who_can_deliver",
+            "training_requirements",
+            "training_hours",
+            "supervision",
+            "supervisor_level",
+            "supervisor_training_hours",
+            "supervision_hours_per_family",
+            "fidelity",
+            "licence_required",
+            "licensing",
+            "licence_fee",
+            "intended_outcomes",
+            "theory_of_change",
+            "contact_name",
+            "contact_organisation",
+            "contact_email",
+            "contact_url",
+            "studies",
+            "collections",
+        ]
+
+
+class CollectionSerializer(CollectionSummarySerializer):
+    programmes = ProgrammeSummarySerializer(
+        many=True, source="published_programmes", help_text="Published programmes only, by name."
+    )
+
+    class Meta(CollectionSummarySerializer.Meta):
+        fields = [*CollectionSummarySerializer.Meta.fields, "summary", "source", "programmes"]
