@@ -614,15 +614,12 @@ class Programme(Recorded):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.set_cost_rating_from_unit_cost()  # evidence (issue 4): the cost rating follows the unit cost
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("catalogue:programme-detail", kwargs={"slug": self.slug})
 
     # evidence (issue 4) --------------------------------------------------------------------
     def clean(self):
+        # Forms (the admin, imports) set the band; other writes still meet the database constraint.
         super().clean()
         self.set_cost_rating_from_unit_cost()
 
@@ -1061,11 +1058,19 @@ class Finding(Recorded):
         """
         from .evidence import compute_finding_effect
 
-        computed = compute_finding_effect(self.effect_inputs())
+        if self.effect_is_computed:
+            # Recomputed below from the raw data, or dropped if it has gone: never kept as if published.
+            self.effect_size_type, self.effect_size, self.ci_low, self.ci_high = "", None, None, None
+            self.improvement_index = None
+        inputs = self.effect_inputs()
+        try:
+            computed = compute_finding_effect(inputs)
+        except ValueError:
+            # clean() shows forms what is wrong with the raw data; any other write keeps what was
+            # published and leaves the database constraints to judge the rest.
+            raw = ["mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c", "events_t", "events_c"]
+            computed = compute_finding_effect({**inputs, **dict.fromkeys(raw)})
         if computed is None:
-            if self.effect_source in COMPUTED_EFFECT_SOURCES:
-                self.effect_size_type, self.effect_size, self.ci_low, self.ci_high = "", None, None, None
-                self.improvement_index = None
             typed_index = self.improvement_index is not None
             self.effect_source = EffectSource.PUBLISHED if typed_index else ""
             self.effect_formula = "Improvement index as published; no effect size entered." if typed_index else ""
