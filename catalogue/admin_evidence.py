@@ -184,9 +184,9 @@ class ProgrammeEvidenceAdminMixin:
                 assessment.rating,
             )
         elif obj.evidence_rating:
-            verdict = format_html("<p>Agrees with the published rating.</p>")
+            verdict = format_html("<p>{}</p>", "Agrees with the published rating.")
         else:
-            verdict = format_html("<p>No published rating yet.</p>")
+            verdict = format_html("<p>{}</p>", "No published rating yet.")
         next_part = (
             format_html("<p>For {}, the studies would need:</p><ul>{}</ul>", assessment.next_level, needs)
             if needs
