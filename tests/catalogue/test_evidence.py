@@ -330,6 +330,41 @@ def test_assess_studies_top_rating_has_no_next_level():
     assert "second level 4 study" in assessment.plus_meaning
 
 
+finding_records = st.builds(
+    FindingRecord,
+    child_outcome=st.booleans(),
+    significant=st.sampled_from([True, False, None]),
+    favourable=st.booleans(),
+    months_after_end=st.sampled_from([None, 0, 6, 12, 24]),
+)
+study_records = st.builds(
+    StudyRecord,
+    label=st.just("S"),
+    design=st.sampled_from(DesignType.values),
+    rating=st.sampled_from([None, 1, 2, 3, 4]),
+    measures_independent=st.sampled_from([True, False, None]),
+    independent_of_developer=st.sampled_from([True, False, None]),
+    findings=st.lists(finding_records, max_size=3).map(tuple),
+)
+RATING_ORDER = ["NE", "NL2", "2", "2+", "3", "3+", "4", "4+"]
+
+
+@given(st.lists(study_records, max_size=4), st.randoms())
+def test_assess_studies_property_order_of_studies_does_not_matter(studies, random):
+    shuffled = list(studies)
+    random.shuffle(shuffled)
+
+    assert assess_studies(shuffled).rating == assess_studies(studies).rating
+
+
+@given(st.lists(study_records, max_size=4))
+def test_assess_studies_property_a_further_level_4_study_never_lowers_the_rating(studies):
+    before = assess_studies(studies).rating
+    after = assess_studies([*studies, level_4_study("Extra")]).rating
+
+    assert RATING_ORDER.index(after) >= max(RATING_ORDER.index(before), RATING_ORDER.index("3"))
+
+
 def test_explain_unrated_programme_is_none():
     assert explain("", assess_studies([])) is None
 
