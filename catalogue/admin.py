@@ -5,6 +5,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .admin_evidence import (  # evidence (issue 4): computed values, supported rating
+    FindingEvidenceAdminMixin,
+    FindingInlineEvidenceMixin,
+    ProgrammeEvidenceAdminMixin,
+    RatingDisagreesFilter,
+    StudyEvidenceAdminMixin,
+)
 from .models import (
     AgeGroup,
     Collection,
@@ -100,11 +107,12 @@ class StudyRowInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(RecordedAdmin):
+class ProgrammeAdmin(ProgrammeEvidenceAdminMixin, RecordedAdmin):
     list_display = [
         "name",
         "acronym",
         "rating_display",
+        "computed_rating_display",  # evidence (issue 4)
         "cost_rating_display",
         "status",
         "study_count",
@@ -114,6 +122,7 @@ class ProgrammeAdmin(RecordedAdmin):
         "status",
         "evidence_level",
         "evidence_plus",
+        RatingDisagreesFilter,  # evidence (issue 4)
         "cost_rating",
         "levels_of_need",
         "age_groups",
@@ -138,6 +147,7 @@ class ProgrammeAdmin(RecordedAdmin):
             {
                 "fields": [
                     ("evidence_level", "evidence_plus"),
+                    "supported_rating",  # evidence (issue 4)
                     "evidence_overview",
                     ("cost_rating", "estimated_unit_cost"),
                     ("assessed_in", "assessed_on"),
@@ -231,7 +241,7 @@ class PublicationInline(admin.StackedInline):
     fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order"]
 
 
-class FindingInline(admin.StackedInline):
+class FindingInline(FindingInlineEvidenceMixin, admin.StackedInline):
     model = Finding
     extra = 0
     autocomplete_fields = ["outcome"]
@@ -248,7 +258,10 @@ class FindingInline(admin.StackedInline):
                 ]
             },
         ),
-        ("Effect size", {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index"]}),
+        (
+            "Effect size",
+            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
+        ),
         (
             "Raw group data",
             {
@@ -264,7 +277,7 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Study)
-class StudyAdmin(RecordedAdmin):
+class StudyAdmin(StudyEvidenceAdminMixin, RecordedAdmin):
     list_display = ["citation_label", "programme", "number", "design", "rating", "sample_size", "year", "finding_count"]
     list_filter = [
         "design",
@@ -317,7 +330,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(RecordedAdmin):
+class FindingAdmin(FindingEvidenceAdminMixin, RecordedAdmin):
     list_display = ["__str__", "outcome", "timing", "months_after_end", "improvement_index", "significant"]
     list_filter = ["outcome__domain", "timing", "significant", "direction", "reporter", "study__programme"]
     list_select_related = ["study", "outcome"]
@@ -337,7 +350,10 @@ class FindingAdmin(RecordedAdmin):
                 ]
             },
         ),
-        ("Effect size", {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index"]}),
+        (
+            "Effect size",
+            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
+        ),
         (
             "Raw group data",
             {

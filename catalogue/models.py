@@ -6,7 +6,10 @@ has Findings, one per outcome and time point. Lookups (age group, level of need,
 model, setting, country) are rows, not choices, so analysts can add to them.
 """
 
+from functools import cached_property
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -119,6 +122,19 @@ class EffectSizeType(models.TextChoices):
     COHENS_D = "cohens_d", "Cohen's d"
     COX_INDEX = "cox_index", "Cox index"
     OTHER_SMD = "other_smd", "Other standardised mean difference"
+
+
+# evidence (issue 4) ------------------------------------------------------------------------
+class EffectSource(models.TextChoices):
+    """Where a finding's effect size and improvement index came from (set on save, never typed)."""
+
+    MEANS = "means", "Computed from group means"
+    EVENTS = "events", "Computed from events"
+    PUBLISHED = "published", "As published"
+
+
+COMPUTED_EFFECT_SOURCES = (EffectSource.MEANS, EffectSource.EVENTS)
+# end evidence ------------------------------------------------------------------------------
 
 
 # --------------------------------------------------------------------------- bases
@@ -254,6 +270,21 @@ class Outcome(models.Model):
 
 # --------------------------------------------------------------------------- programme
 class ProgrammeQuerySet(models.QuerySet):
+    # evidence (issue 4) --------------------------------------------------------------------
+    def rating_disagrees(self):
+        """Programmes whose published rating differs from the one their study records support.
+
+        Compares with the stored ``computed_evidence_rating`` (kept current by
+        ``services.recompute_programme_rating``); programmes not yet rated are left out.
+        """
+        agreeing = Q()
+        for level, code in EVIDENCE_LEVEL_CODES.items():
+            agreeing |= Q(evidence_level=level, evidence_plus=False, computed_evidence_rating=code)
+            agreeing |= Q(evidence_level=level, evidence_plus=True, computed_evidence_rating=f"{code}+")
+        return self.filter(evidence_level__isnull=False).exclude(agreeing)
+
+    # end evidence --------------------------------------------------------------------------
+
     def published(self):
         """Programmes the public may see. Drafts, those in review and archived ones never are."""
         return self.filter(status=PublicationStatus.PUBLISHED)
@@ -325,6 +356,16 @@ class Programme(Recorded):
         blank=True,
         validators=[MinValueValidator(0)],
         help_text="Estimated cost of delivery per child or family, in pounds, from provider information.",
+    )
+
+    # evidence (issue 4): stored because the admin filters on it; see services.recompute_programme_rating.
+    computed_evidence_rating = models.CharField(
+        "computed evidence rating",
+        max_length=3,
+        blank=True,
+        editable=False,
+        help_text="The rating the study records support, recomputed whenever a programme, study or finding is "
+        "saved in the admin. Empty until first computed.",
     )
 
     # Assessment
@@ -579,6 +620,37 @@ class Programme(Recorded):
 
     def get_absolute_url(self):
         return reverse("catalogue:programme-detail", kwargs={"slug": self.slug})
+
+    # evidence (issue 4) --------------------------------------------------------------------
+    def clean(self):
+        # Forms (the admin, imports) set the band; other writes still meet the database constraint.
+        super().clean()
+        self.set_cost_rating_from_unit_cost()
+
+    def set_cost_rating_from_unit_cost(self):
+        """The cost rating is the band of the unit cost whenever there is one: never typed twice."""
+        from .costs import cost_band
+
+        if self.estimated_unit_cost is not None and self.estimated_unit_cost >= 0:
+            self.cost_rating = cost_band(self.estimated_unit_cost)
+
+    @cached_property
+    def assessment(self):
+        """The evidence rating the study records support, with reasons (evidence.assess).
+
+        Reads ``studies``, their ``findings`` and each finding's ``outcome``: a page showing it
+        should get the programme from a queryset that prefetches ``studies__findings__outcome``.
+        """
+        from .evidence import assess
+
+        return assess(self)
+
+    @property
+    def rating_disagrees(self) -> bool:
+        """The published rating is set and differs from the one the study records support."""
+        return bool(self.evidence_rating) and self.evidence_rating != self.assessment.rating
+
+    # end evidence --------------------------------------------------------------------------
 
     @property
     def evidence_rating(self) -> str:
@@ -880,6 +952,11 @@ class Finding(Recorded):
         validators=[MinValueValidator(-50), MaxValueValidator(50)],
         help_text="Percentile points from -50 to +50. Computed from the effect size when there is one.",
     )
+    # evidence (issue 4): how the numbers above were obtained, set on save.
+    effect_source = models.CharField(
+        "effect size source", max_length=20, choices=EffectSource, blank=True, editable=False
+    )
+    effect_formula = models.TextField("how it was computed", blank=True, editable=False)
 
     # Raw group data (t = programme group, c = comparison group).
     lower_is_better = models.BooleanField(
@@ -958,8 +1035,66 @@ class Finding(Recorded):
     def __str__(self):
         return f"{self.study.citation_label}: {self.outcome_label or self.outcome.name} ({self.timing_label})"
 
+    def save(self, *args, **kwargs):
+        self.apply_computed_effect()  # evidence (issue 4): effect sizes are computed on save
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return self.study.get_absolute_url()
+
+    # evidence (issue 4) --------------------------------------------------------------------
+    def clean(self):
+        """Raw group data that cannot give an effect size is a form error, never a server error."""
+        from .evidence import compute_finding_effect
+
+        super().clean()
+        try:
+            compute_finding_effect(self.effect_inputs())
+        except ValueError as error:
+            raise ValidationError(f"Raw group data: {error}") from None
+
+    def effect_inputs(self) -> dict:
+        names = ["lower_is_better", "effect_size", "effect_size_type", "ci_low", "ci_high"]
+        names += ["mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c", "events_t", "events_c"]
+        return {name: getattr(self, name) for name in names}
+
+    def apply_computed_effect(self):
+        """Fill in the effect size, CI and improvement index from the raw data or published effect.
+
+        Computed values win over typed ones. Values computed earlier from raw data that has
+        since been cleared are cleared too, so they are never mistaken for published ones.
+        """
+        from .evidence import compute_finding_effect
+
+        if self.effect_is_computed:
+            # Recomputed below from the raw data, or dropped if it has gone: never kept as if published.
+            self.effect_size_type, self.effect_size, self.ci_low, self.ci_high = "", None, None, None
+            self.improvement_index = None
+        inputs = self.effect_inputs()
+        try:
+            computed = compute_finding_effect(inputs)
+        except ValueError:
+            # clean() shows forms what is wrong with the raw data; any other write keeps what was
+            # published and leaves the database constraints to judge the rest.
+            raw = ["mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c", "events_t", "events_c"]
+            computed = compute_finding_effect({**inputs, **dict.fromkeys(raw)})
+        if computed is None:
+            typed_index = self.improvement_index is not None
+            self.effect_source = EffectSource.PUBLISHED if typed_index else ""
+            self.effect_formula = "Improvement index as published; no effect size entered." if typed_index else ""
+            return
+        self.effect_source = computed.source
+        self.effect_size_type = computed.effect_size_type
+        self.effect_size, self.ci_low, self.ci_high = computed.effect_size, computed.ci_low, computed.ci_high
+        self.improvement_index = computed.improvement_index
+        self.effect_formula = computed.formula
+
+    @property
+    def effect_is_computed(self) -> bool:
+        """The effect size and CI were computed from raw group data, so are not typed."""
+        return self.effect_source in COMPUTED_EFFECT_SOURCES
+
+    # end evidence --------------------------------------------------------------------------
 
     @property
     def is_long_term(self) -> bool:

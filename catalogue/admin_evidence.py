@@ -1,0 +1,217 @@
+"""Admin additions for computed evidence: read-only effect sizes, the supported rating, cost bands.
+
+Kept apart from admin.py so the analysts' forms read as they did; admin.py mixes these in.
+Every save that can change a programme's supported rating recomputes it here, in the admin,
+where the write happens (no signals).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from .models import Finding, Programme
+from .services import recompute_programme_rating
+
+COMPUTED_EFFECT_FIELDS = ("effect_size_type", "effect_size", "ci_low", "ci_high", "improvement_index")
+
+
+class FindingAdminForm(forms.ModelForm):
+    """A finding form whose computed numbers cannot be typed over.
+
+    Disabled fields keep their saved value whatever is posted, and work the same in the
+    finding's own form and in the study's inline (where readonly_fields cannot vary by row).
+    """
+
+    class Meta:
+        model = Finding
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk is None:
+            return
+        if instance.effect_is_computed:
+            locked = COMPUTED_EFFECT_FIELDS
+        elif instance.effect_size is not None:
+            locked = ("improvement_index",)
+        else:
+            locked = ()
+        for name in locked:
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Computed: see “How it was computed”. Change the data it comes from."
+
+
+def effect_explanation(finding: Finding) -> str:
+    """The source and formula of a finding's effect size, for a read-only admin field."""
+    if not finding.effect_source:
+        return "Nothing to compute yet: enter raw group data, or a published effect size or improvement index."
+    return format_html("<strong>{}.</strong> {}", finding.get_effect_source_display(), finding.effect_formula)
+
+
+def warn_if_typed_values_replaced(request, finding: Finding, typed: dict) -> None:
+    """Tell the analyst when a number they typed was replaced by the computed one."""
+    replaced = [
+        f"{Finding._meta.get_field(name).verbose_name} {typed[name]} → {getattr(finding, name)}"
+        for name in ("effect_size", "improvement_index")
+        if typed.get(name) is not None and typed[name] != getattr(finding, name)
+    ]
+    if replaced:
+        message = (
+            f"{finding}: computed values were kept instead of the typed ones ({'; '.join(replaced)}): they follow "
+            "the raw data or the effect size. To enter published values instead, clear the raw data."
+        )
+        messages.warning(request, message)
+
+
+class FindingEvidenceAdminMixin:
+    """For FindingAdmin: computed values read-only, explained, and the programme's rating kept current."""
+
+    form = FindingAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "how_computed")
+
+    @admin.display(description="how it was computed")
+    def how_computed(self, obj):
+        return effect_explanation(obj)
+
+    def save_model(self, request, obj, form, change):
+        typed = {name: form.cleaned_data.get(name) for name in ("effect_size", "improvement_index")}
+        previous_programme_id = Finding.objects.filter(pk=obj.pk).values_list("study__programme", flat=True).first()
+        super().save_model(request, obj, form, change)
+        warn_if_typed_values_replaced(request, obj, typed)
+        _recompute(request, {obj.study.programme_id, previous_programme_id})
+
+    def delete_model(self, request, obj):
+        programme_id = obj.study.programme_id
+        super().delete_model(request, obj)
+        _recompute(request, {programme_id})
+
+    def delete_queryset(self, request, queryset):
+        programme_ids = set(queryset.values_list("study__programme", flat=True))
+        super().delete_queryset(request, queryset)
+        _recompute(request, programme_ids)
+
+
+class FindingInlineEvidenceMixin:
+    """For the study form's finding inline: the same read-only computed values and explanation."""
+
+    form = FindingAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "how_computed")
+
+    @admin.display(description="how it was computed")
+    def how_computed(self, obj):
+        return effect_explanation(obj) if obj.pk else "Computed when you save."
+
+
+class StudyEvidenceAdminMixin:
+    """For StudyAdmin: recompute the programme's rating once the study and its findings are saved."""
+
+    def save_model(self, request, obj, form, change):
+        # Remember the programme a study is moved away from: its rating changes too.
+        self._previous_programme_id = (
+            type(obj).objects.filter(pk=obj.pk).values_list("programme", flat=True).first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        typed = [
+            (inline_form, {name: inline_form.cleaned_data.get(name) for name in ("effect_size", "improvement_index")})
+            for inline_form in formset.forms
+            if formset.model is Finding and getattr(inline_form, "cleaned_data", None)
+        ]
+        super().save_formset(request, form, formset, change)
+        for inline_form, values in typed:
+            if inline_form.instance.pk:
+                warn_if_typed_values_replaced(request, inline_form.instance, values)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _recompute(request, {form.instance.programme_id, getattr(self, "_previous_programme_id", None)})
+
+    def delete_model(self, request, obj):
+        programme_id = obj.programme_id
+        super().delete_model(request, obj)
+        _recompute(request, {programme_id})
+
+    def delete_queryset(self, request, queryset):
+        programme_ids = set(queryset.values_list("programme", flat=True))
+        super().delete_queryset(request, queryset)
+        _recompute(request, programme_ids)
+
+
+class RatingDisagreesFilter(admin.SimpleListFilter):
+    """Programmes whose published rating differs from the one their study records support."""
+
+    title = "published rating vs studies"
+    parameter_name = "rating_check"
+
+    def lookups(self, request, model_admin):
+        return [("disagrees", "Disagrees with the studies")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "disagrees":
+            return queryset.rating_disagrees()
+        return queryset
+
+
+class ProgrammeEvidenceAdminMixin:
+    """For ProgrammeAdmin: the supported rating beside the published one, and the cost band computed."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "supported_rating"]
+        if obj is not None and obj.estimated_unit_cost is not None:
+            readonly.append("cost_rating")  # the band of the unit cost: change the cost instead
+        return readonly
+
+    @admin.display(description="rating the studies support")
+    def supported_rating(self, obj):
+        if obj is None or obj.pk is None:
+            return "Computed from the studies once the programme is saved."
+        assessment = obj.assessment
+        reasons = format_html_join("", "<li>{}</li>", ((reason,) for reason in assessment.reasons))
+        needs = format_html_join("", "<li>{}</li>", ((need,) for need in assessment.next_level_needs))
+        if obj.evidence_rating and obj.rating_disagrees:
+            verdict = format_html(
+                '<p class="errornote">Warning: the published rating ({}) differs from the rating the study '
+                "records support ({}). Check the study ratings and findings, or record why in the evidence "
+                "overview.</p>",
+                obj.evidence_rating,
+                assessment.rating,
+            )
+        elif obj.evidence_rating:
+            verdict = format_html("<p>{}</p>", "Agrees with the published rating.")
+        else:
+            verdict = format_html("<p>{}</p>", "No published rating yet.")
+        next_part = (
+            format_html("<p>For {}, the studies would need:</p><ul>{}</ul>", assessment.next_level, needs)
+            if needs
+            else ""
+        )
+        return format_html("<p><strong>{}</strong></p>{}<ul>{}</ul>{}", assessment.rating, verdict, reasons, next_part)
+
+    @admin.display(description="studies support", ordering="computed_evidence_rating")
+    def computed_rating_display(self, obj):
+        if not obj.computed_evidence_rating:
+            return "–"
+        if obj.evidence_rating and obj.evidence_rating != obj.computed_evidence_rating:
+            return format_html("{} (differs)", obj.computed_evidence_rating)
+        return obj.computed_evidence_rating
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.estimated_unit_cost is not None and "cost_rating" in form.changed_data:
+            messages.info(request, f"The cost rating is set from the estimated unit cost: {obj.cost_rating_code}.")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _recompute(request, {form.instance.pk})
+
+
+def _recompute(request, programme_ids) -> None:
+    for programme in Programme.objects.filter(pk__in={pk for pk in programme_ids if pk is not None}):
+        recompute_programme_rating(programme=programme)

@@ -1,0 +1,627 @@
+"""The evidence engine: effect sizes for findings, and the evidence rating a programme's studies support.
+
+Two parts, both plain functions over plain records so each rule can be read against the
+standard (DOMAIN.md, "Evidence rating") and tested on its own:
+
+* :func:`compute_finding_effect` turns a finding's raw group data (or its published effect size)
+  into the effect size, 95% CI and improvement index the catalogue stores.
+* :func:`assess` turns a programme's studies and findings into the rating they support, with the
+  reasons and what is missing for the next level up.
+
+Rating rules, one function each (a "child outcome" is any outcome outside the parent, couple
+and family bucket; a "benefit" is a statistically significant favourable finding on one):
+
+* :func:`shows_child_benefit` – the study has at least one significant favourable child finding.
+* :func:`qualifies_at_level_2` – rated 2 or better and shows a child benefit.
+* :func:`qualifies_at_level_3` – a rigorous design (RCT, cluster RCT, QED), rated 3 or better,
+  and shows a child benefit.
+* :func:`qualifies_at_level_4` – qualifies at level 3 and is rated 4 (judged to meet the level 4
+  standard on its own design, sample, measurement and analysis).
+* :func:`shows_long_term_benefit` – a significant favourable child finding 12+ months after the end.
+* :func:`found_no_child_benefit` – rigorous, rated 3 or better, has child findings, none a benefit.
+* Programme level 4: two or more studies qualify at level 3, at least one qualifies at level 4,
+  at least one of them shows a long-term benefit, at least one uses independent measures.
+* 4+: two or more studies qualify at level 4, at least one independent of the developer.
+* Level 3: one or more studies qualify at level 3. 3+: plus another study that qualifies at level 2.
+* NE: nothing qualifies at level 3 and a level-3-quality study found no child benefit.
+* Level 2: one or more studies qualify at level 2. 2+: two or more do.
+* NL2: none of the above.
+
+Unknown facts (None) never count in a programme's favour; the reasons say "not recorded".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import statistics
+from .models import RIGOROUS_DESIGNS, DesignType, Direction, EffectSizeType, EffectSource, OutcomeDomain
+
+LONG_TERM_MONTHS = 12
+
+# =============================================================================================
+# Findings: effect size and improvement index
+# =============================================================================================
+
+
+MEANS_FIELDS = ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c")
+EVENTS_FIELDS = ("events_t", "n_t", "events_c", "n_c")
+FIELD_LABELS = {
+    "mean_t": "programme group mean",
+    "sd_t": "programme group SD",
+    "n_t": "programme group size",
+    "mean_c": "comparison group mean",
+    "sd_c": "comparison group SD",
+    "n_c": "comparison group size",
+    "events_t": "programme group events",
+    "events_c": "comparison group events",
+}
+# Effect sizes are stored as DecimalField(max_digits=7, decimal_places=4).
+_LARGEST_STORABLE_EFFECT = 999.9999
+_FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class ComputedEffect:
+    """What a finding stores after computation: effect size and CI (or None), index, and how."""
+
+    source: str
+    effect_size_type: str
+    effect_size: Decimal | None
+    ci_low: Decimal | None
+    ci_high: Decimal | None
+    improvement_index: int
+    formula: str
+
+
+def compute_finding_effect(fields: Mapping[str, object]) -> ComputedEffect | None:
+    """Compute a finding's effect size, CI and improvement index from its field values.
+
+    ``fields`` maps Finding field names to values (None for empty). In order:
+
+    * means, SDs and sizes of both groups → Hedges' g (WWC), with the sign flipped when
+      ``lower_is_better``;
+    * events and sizes of both groups → Cox index (the WWC/EIF convention for yes/no outcomes);
+    * otherwise a published ``effect_size`` → kept as typed, improvement index computed from it;
+    * otherwise None: nothing to compute (a published improvement index typed alone is kept).
+
+    Raises:
+        ValueError: for partial raw data (naming what is missing), means and events both entered,
+            or raw data the statistics module rejects (its message is passed on unchanged).
+    """
+    lower_is_better = bool(fields.get("lower_is_better"))
+    means_entered = [name for name in ("mean_t", "sd_t", "mean_c", "sd_c") if fields.get(name) is not None]
+    events_entered = [name for name in ("events_t", "events_c") if fields.get(name) is not None]
+    if means_entered and events_entered:
+        raise ValueError("Enter either group means and SDs (for a score) or events (for a yes/no outcome), not both.")
+    if means_entered:
+        _require(fields, MEANS_FIELDS, "Hedges' g")
+        return _effect_from_means(fields, lower_is_better=lower_is_better)
+    if events_entered:
+        _require(fields, EVENTS_FIELDS, "the Cox index")
+        return _effect_from_events(fields, lower_is_better=lower_is_better)
+    if fields.get("effect_size") is not None:
+        return _effect_as_published(fields)
+    return None
+
+
+def _require(fields: Mapping[str, object], names: Iterable[str], measure: str) -> None:
+    missing = [FIELD_LABELS[name] for name in names if fields.get(name) is None]
+    if missing:
+        raise ValueError(f"To compute {measure} from the raw group data, also enter: {', '.join(missing)}.")
+
+
+def _effect_from_means(fields: Mapping[str, object], *, lower_is_better: bool) -> ComputedEffect:
+    values = {name: fields[name] for name in MEANS_FIELDS}
+    effect = statistics.hedges_g(**values, lower_is_better=lower_is_better)
+    n_t, n_c = float(values["n_t"]), float(values["n_c"])
+    sd_t, sd_c = float(values["sd_t"]), float(values["sd_c"])
+    total = n_t + n_c
+    omega = statistics.small_sample_correction(total)
+    pooled_sd = math.sqrt(((n_t - 1) * sd_t**2 + (n_c - 1) * sd_c**2) / (total - 2))
+    index = statistics.improvement_index(effect.estimate)
+    formula = (
+        "Hedges' g (WWC): g = ω × (programme mean − comparison mean) / pooled SD, "
+        "with ω = 1 − 3/(4N − 9) and pooled SD = √(((n_t − 1)·SD_t² + (n_c − 1)·SD_c²) / (N − 2)). "
+        f"Here N = {total:g}, ω = {omega:.4f}, pooled SD = {pooled_sd:.4g}, "
+        f"g = {omega:.4f} × ({float(values['mean_t']):g} − {float(values['mean_c']):g}) / {pooled_sd:.4g}"
+        f"{' with the sign flipped because lower scores are better' if lower_is_better else ''}"
+        f" = {effect.estimate:.4f}. "
+        f"95% CI = g ± 1.96 × √(1/n_t + 1/n_c + g²/(2N)) = {effect.ci_low:.4f} to {effect.ci_high:.4f}. "
+        + _index_formula(effect.estimate, index)
+    )
+    return _stored(EffectSource.MEANS, EffectSizeType.HEDGES_G, effect, index, formula)
+
+
+def _effect_from_events(fields: Mapping[str, object], *, lower_is_better: bool) -> ComputedEffect:
+    values = {name: fields[name] for name in EVENTS_FIELDS}
+    effect = statistics.cox_index(**values, lower_is_better=lower_is_better)
+    index = statistics.improvement_index(effect.estimate)
+    cells = [values["events_t"], values["n_t"], values["events_c"], values["n_c"]]
+    events_t, n_t, events_c, n_c = (float(v) for v in cells)
+    zero_cell = 0 in (events_t, n_t - events_t, events_c, n_c - events_c)
+    formula = (
+        "Cox index (WWC/EIF, for yes/no outcomes): d = ω × ln(odds ratio) / 1.65, with ω = 1 − 3/(4N − 9). "
+        f"Here {events_t:g} of {n_t:g} in the programme group and {events_c:g} of {n_c:g} in the comparison "
+        "group had the outcome"
+        f"{'; a table cell is zero, so 0.5 was added to all four cells' if zero_cell else ''}"
+        f"{'; the sign is flipped because the outcome counted is the bad result' if lower_is_better else ''}"
+        f", giving d = {effect.estimate:.4f} (95% CI {effect.ci_low:.4f} to {effect.ci_high:.4f}). "
+        + _index_formula(effect.estimate, index)
+    )
+    return _stored(EffectSource.EVENTS, EffectSizeType.COX_INDEX, effect, index, formula)
+
+
+def _effect_as_published(fields: Mapping[str, object]) -> ComputedEffect:
+    effect_size = fields["effect_size"]
+    index = statistics.improvement_index(effect_size)
+    formula = "Effect size as published in the study. " + _index_formula(float(effect_size), index)
+    return ComputedEffect(
+        source=EffectSource.PUBLISHED,
+        effect_size_type=str(fields.get("effect_size_type") or ""),
+        effect_size=Decimal(str(effect_size)),
+        ci_low=fields.get("ci_low"),
+        ci_high=fields.get("ci_high"),
+        improvement_index=index,
+        formula=formula,
+    )
+
+
+def _index_formula(g: float, index: int) -> str:
+    return f"Improvement index = 100 × Φ(g) − 50 = 100 × Φ({g:.4f}) − 50 = {index:+d}."
+
+
+def _stored(source, effect_size_type, effect: statistics.Effect, index: int, formula: str) -> ComputedEffect:
+    if max(abs(effect.ci_low), abs(effect.ci_high)) > _LARGEST_STORABLE_EFFECT:
+        raise ValueError(
+            f"The computed effect size ({effect.estimate:.4g}) is implausibly large; check the means and SDs "
+            "(an SE entered as an SD is a common cause)."
+        )
+    return ComputedEffect(
+        source=source,
+        effect_size_type=effect_size_type,
+        effect_size=_four_places(effect.estimate),
+        ci_low=_four_places(effect.ci_low),
+        ci_high=_four_places(effect.ci_high),
+        improvement_index=index,
+        formula=formula,
+    )
+
+
+def _four_places(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP) + 0
+
+
+# =============================================================================================
+# Programmes: the evidence rating
+# =============================================================================================
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """The facts of one finding that the rating rules read."""
+
+    child_outcome: bool
+    significant: bool | None
+    favourable: bool
+    months_after_end: int | None
+
+    @classmethod
+    def from_model(cls, finding) -> FindingRecord:
+        # Reads plain fields only, so historical models in migrations work too.
+        return cls(
+            child_outcome=finding.outcome.domain != OutcomeDomain.FAMILY,
+            significant=finding.significant,
+            favourable=finding.direction == Direction.FAVOURABLE,
+            months_after_end=finding.months_after_end,
+        )
+
+    @property
+    def is_child_benefit(self) -> bool:
+        return self.child_outcome and self.favourable and self.significant is True
+
+    @property
+    def is_long_term(self) -> bool:
+        return (self.months_after_end or 0) >= LONG_TERM_MONTHS
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    """The facts of one study that the rating rules read."""
+
+    label: str
+    design: str
+    rating: int | None
+    citation: str = ""
+    measures_independent: bool | None = None
+    independent_of_developer: bool | None = None
+    findings: tuple[FindingRecord, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_model(cls, study) -> StudyRecord:
+        """Build from a Study row; uses ``study.findings.all()``, so prefetch ``findings__outcome``."""
+        return cls(
+            label=f"Study {study.number}" if study.number else study.citation_label,
+            citation=study.citation_label if study.number else "",
+            design=study.design,
+            rating=study.rating,
+            measures_independent=study.measures_independent,
+            independent_of_developer=study.independent_of_developer,
+            findings=tuple(FindingRecord.from_model(finding) for finding in study.findings.all()),
+        )
+
+
+# ----------------------------------------------------------------------- study-level rules
+def is_rigorous(study: StudyRecord) -> bool:
+    """An RCT, cluster RCT or QED: a design that supports a causal claim."""
+    return study.design in RIGOROUS_DESIGNS
+
+
+def is_rated_at_least(study: StudyRecord, level: int) -> bool:
+    """The study's own rating is ``level`` or better (an unrated study is rated nothing)."""
+    return study.rating is not None and study.rating >= level
+
+
+def shows_child_benefit(study: StudyRecord) -> bool:
+    """At least one statistically significant favourable finding on a child outcome."""
+    return any(finding.is_child_benefit for finding in study.findings)
+
+
+def shows_long_term_benefit(study: StudyRecord) -> bool:
+    """A significant favourable child finding measured 12 months or more after the end."""
+    return any(finding.is_child_benefit and finding.is_long_term for finding in study.findings)
+
+
+def qualifies_at_level_2(study: StudyRecord) -> bool:
+    """Level 2, preliminary evidence: rated 2 or better with a positive child outcome."""
+    return is_rated_at_least(study, 2) and shows_child_benefit(study)
+
+
+def qualifies_at_level_3(study: StudyRecord) -> bool:
+    """Level 3, efficacy: a rigorous RCT/QED rated 3 or better with a significant positive child outcome."""
+    return is_rigorous(study) and is_rated_at_least(study, 3) and shows_child_benefit(study)
+
+
+def qualifies_at_level_4(study: StudyRecord) -> bool:
+    """Qualifies at level 3 and the study itself is rated 4 (meets the level 4 standard)."""
+    return qualifies_at_level_3(study) and is_rated_at_least(study, 4)
+
+
+def found_no_child_benefit(study: StudyRecord) -> bool:
+    """A level-3-quality study (rigorous, rated 3+) that measured child outcomes and found no benefit."""
+    has_child_findings = any(finding.child_outcome for finding in study.findings)
+    return is_rigorous(study) and is_rated_at_least(study, 3) and has_child_findings and not shows_child_benefit(study)
+
+
+# ----------------------------------------------------------------------- programme-level rules
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a level: what the standard asks for, whether it is met, and by which studies."""
+
+    requirement: str
+    met: bool
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.requirement}: {self.detail}" if self.detail else self.requirement
+
+
+def level_4_conditions(studies: list[StudyRecord]) -> list[Condition]:
+    """The four conditions of level 4, judged over the studies that qualify at level 3."""
+    qualifying = [s for s in studies if qualifies_at_level_3(s)]
+    level_4 = [s for s in qualifying if qualifies_at_level_4(s)]
+    long_term = [s for s in qualifying if shows_long_term_benefit(s)]
+    independent = [s for s in qualifying if s.measures_independent is True]
+    unknown = [s for s in qualifying if s.measures_independent is None]
+    return [
+        Condition(
+            "a second rigorous study (RCT or QED) rated 3 or better with a significant positive child outcome, "
+            "so the result is replicated",
+            len(qualifying) >= 2,
+            _names(qualifying, "{} qualify", "only {} qualifies", "no study qualifies at level 3"),
+        ),
+        Condition(
+            "at least one study judged to meet the level 4 standard of evidence, that is, rated 4",
+            bool(level_4),
+            _names(level_4, "{} rated 4", "{} rated 4", "")
+            or "; ".join(f"{s.label} is rated {_rating_code(s.rating)}" for s in qualifying),
+        ),
+        Condition(
+            f"at least one study showing a significant positive child outcome {LONG_TERM_MONTHS} months or more "
+            "after the programme ended",
+            bool(long_term),
+            _names(long_term, "shown by {}", "shown by {}", "no follow-up that long found a significant benefit"),
+        ),
+        Condition(
+            "at least one study using measures independent of study participants",
+            bool(independent),
+            _names(independent, "used by {}", "used by {}", "")
+            or _names(unknown, "not recorded for {}", "not recorded for {}", "not used by the qualifying studies"),
+        ),
+    ]
+
+
+def level_4_plus_conditions(studies: list[StudyRecord]) -> list[Condition]:
+    """The two conditions of 4+, judged over the studies that qualify at level 4."""
+    level_4 = [s for s in studies if qualifies_at_level_4(s)]
+    independent = [s for s in level_4 if s.independent_of_developer is True]
+    unknown = [s for s in level_4 if s.independent_of_developer is None]
+    return [
+        Condition(
+            "a second study rated 4 with a significant positive child outcome",
+            len(level_4) >= 2,
+            _names(level_4, "{} rated 4", "only {} is", "no study is"),
+        ),
+        Condition(
+            "at least one level 4 study conducted independently of the programme's developer",
+            bool(independent),
+            _names(independent, "{}", "{}", "")
+            or _names(unknown, "not recorded for {}", "not recorded for {}", "no level 4 study was"),
+        ),
+    ]
+
+
+def level_4_gaps(studies: list[StudyRecord]) -> list[str]:
+    """What the studies lack for level 4, one phrase per unmet condition (empty when met)."""
+    return [str(condition) for condition in level_4_conditions(studies) if not condition.met]
+
+
+def level_4_plus_gaps(studies: list[StudyRecord]) -> list[str]:
+    """What a level 4 programme lacks for 4+: a second level 4 study, and an independent evaluation."""
+    return [str(condition) for condition in level_4_plus_conditions(studies) if not condition.met]
+
+
+def meets_level_4(studies: list[StudyRecord]) -> bool:
+    """Two or more level 3 studies, one rated 4, one with long-term impact, one with independent measures."""
+    return all(condition.met for condition in level_4_conditions(studies))
+
+
+def _names(studies: list[StudyRecord], several: str, one: str, none: str) -> str:
+    """Name the studies in a phrase: ``several``/``one`` hold "{}" for the names; ``none`` is used as is."""
+    if not studies:
+        return none
+    template = several if len(studies) > 1 else one
+    return template.format(_and_list([s.label for s in studies]))
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def meets_level_4_plus(studies: list[StudyRecord]) -> bool:
+    """Level 4, and two or more level 4 studies of which one is independent of the developer."""
+    return meets_level_4(studies) and not level_4_plus_gaps(studies)
+
+
+def meets_level_3(studies: list[StudyRecord]) -> bool:
+    """At least one study qualifies at level 3."""
+    return any(qualifies_at_level_3(s) for s in studies)
+
+
+def meets_level_3_plus(studies: list[StudyRecord]) -> bool:
+    """A level 3 study plus at least one further study that qualifies at level 2 (rated 2 or better)."""
+    return meets_level_3(studies) and sum(qualifies_at_level_2(s) for s in studies) >= 2
+
+
+def is_not_effective(studies: list[StudyRecord]) -> bool:
+    """NE: nothing qualifies at level 3 and a level-3-quality study found no child benefit."""
+    return not meets_level_3(studies) and any(found_no_child_benefit(s) for s in studies)
+
+
+def meets_level_2(studies: list[StudyRecord]) -> bool:
+    """At least one study qualifies at level 2."""
+    return any(qualifies_at_level_2(s) for s in studies)
+
+
+def meets_level_2_plus(studies: list[StudyRecord]) -> bool:
+    """Two or more studies qualify at level 2."""
+    return sum(qualifies_at_level_2(s) for s in studies) >= 2
+
+
+# ----------------------------------------------------------------------- the assessment
+LEVEL_MEANINGS = {
+    "4": "Level 4 indicates evidence of effectiveness: at least two rigorous evaluations (RCT or QED) found a "
+    "statistically significant positive impact on a child outcome; at least one found an impact lasting a year "
+    "or longer after the programme, and at least one used measures independent of the people taking part.",
+    "3": "Level 3 indicates evidence of efficacy: at least one rigorously conducted RCT or QED found a "
+    "statistically significant positive impact on at least one child outcome. The programme can be described "
+    "as evidence-based.",
+    "2": "Level 2 indicates preliminary evidence: a positive change on a child outcome was found, but from a "
+    "study design that cannot show the programme caused it. It is not yet evidence that the programme works.",
+    "NL2": "NL2 (not level 2) means the best evaluation of this programme does not reach level 2: it does not "
+    "yet have evidence of improving child outcomes.",
+    "NE": "NE (found not to be effective) means a rigorous evaluation of level 3 quality found no benefit on "
+    "child outcomes. It does not mean the programme could never work, in another form or place.",
+}
+PLUS_MEANINGS = {
+    "4": "The plus means the programme has evidence from a second level 4 study, and at least one of its level "
+    "4 studies was conducted independently of the programme's developer.",
+    "3": "The plus means the programme has evidence from at least one level 3 study, along with evidence from "
+    "other studies rated 2 or better.",
+    "2": "The plus means the programme has evidence from more than one study rated 2 or better.",
+}
+NEXT_LEVEL = {"NE": "3", "NL2": "2", "2": "3", "3": "4", "4": "4+"}
+NEXT_LEVEL_REQUIREMENTS = {
+    "2": "Level 2 needs at least one study rated 2 or better that finds a statistically significant positive "
+    "change on a child outcome.",
+    "3": "Level 3 needs at least one rigorously conducted RCT or QED, rated 3 or better, that finds a "
+    "statistically significant positive impact on at least one child outcome.",
+    "4": "Level 4 needs the result replicated in at least two rigorously conducted studies (RCT or QED) with a "
+    "statistically significant positive child outcome, at least one of them judged to meet the level 4 "
+    f"standard of evidence (a study rating of 4), at least one showing an impact {LONG_TERM_MONTHS} months or "
+    "more after the programme ended, and at least one using measures independent of study participants.",
+    "4+": "A 4+ rating needs a second study rated 4, and at least one level 4 study conducted independently of "
+    "the programme's developer.",
+}
+PLUS_NEEDS = {
+    "2": "A plus would need a further study rated 2 or better with a positive child outcome.",
+    "3": "A plus would need a further study rated 2 or better with a positive child outcome.",
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The rating a programme's study records support, and why.
+
+    ``reasons`` says what each study contributes; ``next_level_needs`` what is missing for the
+    next level up (empty at 4+) and ``next_level_has`` what of it is already in place.
+    """
+
+    rating: str
+    level: str
+    plus: bool
+    reasons: list[str]
+    next_level_needs: list[str]
+    next_level_has: list[str] = field(default_factory=list)
+
+    @property
+    def meaning(self) -> str:
+        """What the level means, in plain words."""
+        return LEVEL_MEANINGS[self.level]
+
+    @property
+    def plus_meaning(self) -> str:
+        """What the "+" means at this level; empty without a plus."""
+        return PLUS_MEANINGS[self.level] if self.plus else ""
+
+    @property
+    def next_level(self) -> str:
+        """The level above this one, whose gaps ``next_level_needs`` lists ("" at 4+, the top)."""
+        return "" if self.rating == "4+" else NEXT_LEVEL[self.level]
+
+
+def assess(programme) -> Assessment:
+    """The evidence rating ``programme``'s studies support, with reasons and next-level gaps.
+
+    Reads ``programme.studies.all()`` and each study's ``findings.all()`` with their outcome, so
+    a caller showing many programmes should prefetch ``studies__findings__outcome``.
+    """
+    return assess_studies([StudyRecord.from_model(study) for study in programme.studies.all()])
+
+
+def assess_studies(studies: list[StudyRecord]) -> Assessment:
+    """The rating these study records support; see the module docstring for the rules."""
+    reasons = [_study_reason(study) for study in studies] or ["No studies of this programme are recorded."]
+    if meets_level_4(studies):
+        plus = meets_level_4_plus(studies)
+        conditions = [] if plus else level_4_plus_conditions(studies)
+        return Assessment(f"4{'+' if plus else ''}", "4", plus, reasons, *_needs_and_has(conditions))
+    if meets_level_3(studies):
+        plus = meets_level_3_plus(studies)
+        needs, has = _needs_and_has(level_4_conditions(studies))
+        return Assessment(f"3{'+' if plus else ''}", "3", plus, reasons, needs, has)
+    if is_not_effective(studies):
+        return Assessment("NE", "NE", False, reasons, [_sentence(_LEVEL_3_NEED)])
+    if meets_level_2(studies):
+        plus = meets_level_2_plus(studies)
+        return Assessment(f"2{'+' if plus else ''}", "2", plus, reasons, [_sentence(_LEVEL_3_NEED)])
+    needs = [
+        _sentence("a study rated 2 or better that finds a statistically significant positive change on a child outcome")
+    ]
+    return Assessment("NL2", "NL2", False, reasons, needs)
+
+
+_LEVEL_3_NEED = (
+    "a rigorous evaluation (RCT or QED) rated 3 or better that finds a statistically significant positive "
+    "impact on at least one child outcome"
+)
+
+
+def _needs_and_has(conditions: list[Condition]) -> tuple[list[str], list[str]]:
+    needs = [_sentence(str(c)) for c in conditions if not c.met]
+    has = [_sentence(str(c)) for c in conditions if c.met]
+    return needs, has
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The programme page's "what does the rating mean / the plus / why not the next level" text.
+
+    Built from the published rating (the analysts' decision). The study-by-study reasons and the
+    specific gaps are given only when the study records support that same rating; otherwise the
+    page says what the next level requires in general, rather than contradict the published rating.
+    """
+
+    rating: str
+    meaning: str
+    plus_meaning: str
+    plus_needs: str
+    next_level: str
+    next_level_requirement: str
+    next_level_needs: list[str]
+    next_level_has: list[str]
+    reasons: list[str]
+    agrees: bool
+
+
+def explain(published_rating: str, assessment: Assessment) -> Explanation | None:
+    """The explanation of ``published_rating`` ("3+", "NE"...), or None while it is unrated."""
+    if not published_rating:
+        return None
+    plus = published_rating.endswith("+")
+    level = published_rating.removesuffix("+")
+    next_level = "" if published_rating == "4+" else NEXT_LEVEL[level]
+    agrees = published_rating == assessment.rating
+    return Explanation(
+        rating=published_rating,
+        meaning=LEVEL_MEANINGS[level],
+        plus_meaning=PLUS_MEANINGS[level] if plus else "",
+        plus_needs="" if plus else PLUS_NEEDS.get(level, ""),
+        next_level=next_level,
+        next_level_requirement=NEXT_LEVEL_REQUIREMENTS.get(next_level, ""),
+        next_level_needs=assessment.next_level_needs if agrees else [],
+        next_level_has=assessment.next_level_has if agrees else [],
+        reasons=assessment.reasons if agrees else [],
+        agrees=agrees,
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
+def _rating_code(rating: int | None) -> str:
+    return {None: "not rated", 1: "NL2"}.get(rating, str(rating))
+
+
+def _study_reason(study: StudyRecord) -> str:
+    """One sentence on what this study contributes, naming unknown facts as "not recorded"."""
+    design = DesignType(study.design).label if study.design in DesignType.values else study.design
+    facts = [f"{design}, rated {_rating_code(study.rating)}"]
+    if shows_child_benefit(study):
+        facts.append("found a statistically significant positive child outcome")
+        if shows_long_term_benefit(study):
+            facts.append(f"lasting {LONG_TERM_MONTHS} months or more")
+    elif found_no_child_benefit(study):
+        facts.append("found no significant benefit on child outcomes")
+    else:
+        facts.append("no significant positive child outcome recorded")
+    facts.append(
+        {
+            True: "measures independent of participants",
+            False: "measures not independent of participants",
+            None: "independence of measures not recorded",
+        }[study.measures_independent]
+    )
+    facts.append(
+        {
+            True: "conducted independently of the developer",
+            False: "not independent of the developer",
+            None: "independence from the developer not recorded",
+        }[study.independent_of_developer]
+    )
+    if qualifies_at_level_4(study):
+        verdict = "qualifies at level 4"
+    elif qualifies_at_level_3(study):
+        verdict = "qualifies at level 3"
+    elif qualifies_at_level_2(study):
+        verdict = "qualifies at level 2"
+    elif found_no_child_benefit(study):
+        verdict = "is a level 3 quality study that found no benefit"
+    else:
+        verdict = "does not qualify at level 2"
+    name = f"{study.label} ({study.citation})" if study.citation else study.label
+    return f"{name} {verdict}: {'; '.join(facts)}."

@@ -1,0 +1,454 @@
+"""The evidence engine: finding effect sizes, the rating rules, the assessment and the page sections."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from hypothesis import given
+from hypothesis import strategies as st
+
+from catalogue import evidence
+from catalogue.evidence import (
+    FindingRecord,
+    StudyRecord,
+    assess_studies,
+    compute_finding_effect,
+    explain,
+)
+from catalogue.models import DesignType, EffectSource, FindingTiming, OutcomeDomain, Programme
+from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
+
+
+# =============================================================================================
+# Finding effect sizes
+# =============================================================================================
+def means(**overrides):
+    fields = {"mean_t": 12.0, "sd_t": 4.0, "n_t": 30, "mean_c": 10.0, "sd_c": 4.0, "n_c": 30}
+    return {**fields, **overrides}
+
+
+def test_compute_finding_effect_from_means_gives_hedges_g_worked_example():
+    # (12 - 10) / 4 = 0.5; ω = 1 - 3/(4·60 - 9) = 0.98701; g = 0.49351; index 100·Φ(0.4935) - 50 = 18.92 -> 19.
+    computed = compute_finding_effect(means())
+
+    assert computed.source == EffectSource.MEANS
+    assert computed.effect_size_type == "hedges_g"
+    assert computed.effect_size == Decimal("0.4935")
+    assert computed.ci_low < computed.effect_size < computed.ci_high
+    assert computed.improvement_index == 19
+    assert "ω = 0.9870" in computed.formula
+    assert "Improvement index = 100 × Φ(g) − 50" in computed.formula
+
+
+def test_compute_finding_effect_lower_is_better_flips_sign_and_index():
+    computed = compute_finding_effect(means(mean_t=10.0, mean_c=12.0, lower_is_better=True))
+
+    assert computed.effect_size == Decimal("0.4935")
+    assert computed.improvement_index == 19
+    assert "sign flipped because lower scores are better" in computed.formula
+
+
+def test_compute_finding_effect_from_events_gives_cox_index():
+    # 30/50 vs 20/50: ln OR = ln(30·30 / (20·20)) = 0.8109; ω = 1 - 3/391; d = 0.8047/1.65 = 0.4877.
+    computed = compute_finding_effect({"events_t": 30, "n_t": 50, "events_c": 20, "n_c": 50})
+
+    assert computed.source == EffectSource.EVENTS
+    assert computed.effect_size_type == "cox_index"
+    assert computed.effect_size == Decimal("0.4877")
+    assert computed.improvement_index == 19
+
+
+def test_compute_finding_effect_zero_cell_table_adds_half_and_says_so():
+    # 0/20 vs 5/20, the event the bad result: cells 0.5, 20.5, 5.5, 15.5; ln OR = -2.6775; ω = 1 - 3/151.
+    computed = compute_finding_effect({"events_t": 0, "n_t": 20, "events_c": 5, "n_c": 20, "lower_is_better": True})
+
+    assert computed.effect_size > 0
+    assert "0.5 was added to all four cells" in computed.formula
+    assert computed.effect_size == Decimal("1.5905")
+
+
+@pytest.mark.parametrize(("g", "index"), [("0.25", 10), ("-0.3", -12), ("2.58", 50)])
+def test_compute_finding_effect_published_effect_size_kept_and_index_computed(g, index):
+    computed = compute_finding_effect({"effect_size": Decimal(g), "effect_size_type": "hedges_g"})
+
+    assert computed.source == EffectSource.PUBLISHED
+    assert computed.effect_size == Decimal(g)
+    assert computed.improvement_index == index
+
+
+def test_compute_finding_effect_index_alone_returns_none():
+    assert compute_finding_effect({"improvement_index": 50}) is None
+
+
+def test_compute_finding_effect_partial_means_names_what_is_missing():
+    with pytest.raises(ValueError, match="also enter: programme group SD, comparison group SD"):
+        compute_finding_effect(means(sd_t=None, sd_c=None))
+
+
+def test_compute_finding_effect_means_and_events_together_rejected():
+    with pytest.raises(ValueError, match="not both"):
+        compute_finding_effect({**means(), "events_t": 3, "events_c": 4})
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (means(n_t=1), "Intervention group size must be at least 2"),
+        (means(sd_t=0.0, sd_c=0.0), "Both standard deviations are zero"),
+        ({"events_t": 12, "n_t": 10, "events_c": 1, "n_c": 10}, "cannot exceed"),
+        (means(mean_t=1e6, sd_t=1e-3, sd_c=1e-3), "implausibly large"),
+    ],
+)
+def test_compute_finding_effect_bad_raw_data_raises_statistics_message(fields, message):
+    with pytest.raises(ValueError, match=message):
+        compute_finding_effect(fields)
+
+
+group_means = st.floats(min_value=-100, max_value=100, allow_nan=False)
+group_sds = st.floats(min_value=0.5, max_value=50, allow_nan=False)
+group_sizes = st.integers(min_value=2, max_value=500)
+
+
+@given(group_means, group_sds, group_sizes, group_means, group_sds, group_sizes)
+def test_compute_finding_effect_property_swapping_groups_negates_g_and_index(mt, st_, nt, mc, sc, nc):
+    forward = {"mean_t": mt, "sd_t": st_, "n_t": nt, "mean_c": mc, "sd_c": sc, "n_c": nc}
+    swapped = {"mean_t": mc, "sd_t": sc, "n_t": nc, "mean_c": mt, "sd_c": st_, "n_c": nt}
+    try:
+        a, b = compute_finding_effect(forward), compute_finding_effect(swapped)
+    except ValueError:
+        return  # an implausibly large g is refused both ways round
+    assert a.effect_size == -b.effect_size
+    assert a.improvement_index == -b.improvement_index
+    assert -50 <= a.improvement_index <= 50
+
+
+# ----------------------------------------------------------------------- on the model
+@pytest.mark.django_db
+def test_finding_save_computes_effect_from_raw_data():
+    finding = FindingFactory(**means(), improvement_index=5)
+
+    finding.refresh_from_db()
+    assert finding.effect_source == EffectSource.MEANS
+    assert finding.effect_size == Decimal("0.4935")
+    assert finding.improvement_index == 19  # the computed index wins over the typed one
+    assert finding.effect_is_computed
+
+
+@pytest.mark.django_db
+def test_finding_save_keeps_published_index_without_effect_size():
+    finding = FindingFactory(improvement_index=50)
+
+    finding.refresh_from_db()
+    assert finding.improvement_index == 50
+    assert finding.effect_source == EffectSource.PUBLISHED
+    assert finding.effect_size is None
+
+
+@pytest.mark.django_db
+def test_finding_save_clears_computed_values_when_raw_data_removed():
+    finding = FindingFactory(**means())
+    for name in ("mean_t", "sd_t", "mean_c", "sd_c"):
+        setattr(finding, name, None)
+
+    finding.save()
+
+    assert finding.effect_size is None
+    assert finding.improvement_index is None
+    assert finding.effect_source == ""
+
+
+@pytest.mark.django_db
+def test_finding_clean_turns_bad_raw_data_into_validation_error():
+    finding = FindingFactory.build(study=StudyFactory(), outcome=OutcomeFactory(), **means(n_c=1))
+
+    with pytest.raises(ValidationError, match="Comparison group size must be at least 2"):
+        finding.full_clean()
+
+
+# =============================================================================================
+# Rating rules, one at a time
+# =============================================================================================
+CHILD_BENEFIT = FindingRecord(child_outcome=True, significant=True, favourable=True, months_after_end=0)
+LONG_TERM_BENEFIT = FindingRecord(child_outcome=True, significant=True, favourable=True, months_after_end=12)
+CHILD_NULL = FindingRecord(child_outcome=True, significant=False, favourable=True, months_after_end=0)
+CHILD_UNKNOWN = FindingRecord(child_outcome=True, significant=None, favourable=True, months_after_end=0)
+FAMILY_BENEFIT = FindingRecord(child_outcome=False, significant=True, favourable=True, months_after_end=0)
+CHILD_HARM = FindingRecord(child_outcome=True, significant=True, favourable=False, months_after_end=0)
+
+
+def study(label="Study 1", design=DesignType.RCT, rating=3, findings=(CHILD_BENEFIT,), **facts):
+    return StudyRecord(label=label, design=design, rating=rating, findings=tuple(findings), **facts)
+
+
+@pytest.mark.parametrize(
+    ("findings", "expected"),
+    [
+        ((CHILD_BENEFIT,), True),
+        ((CHILD_NULL,), False),
+        ((CHILD_UNKNOWN,), False),  # significance not recorded counts as not shown
+        ((FAMILY_BENEFIT,), False),  # parent outcomes are not child outcomes
+        ((CHILD_HARM,), False),
+        ((), False),
+    ],
+)
+def test_shows_child_benefit_needs_significant_favourable_child_finding(findings, expected):
+    assert evidence.shows_child_benefit(study(findings=findings)) is expected
+
+
+def test_shows_long_term_benefit_needs_12_months():
+    eleven = FindingRecord(child_outcome=True, significant=True, favourable=True, months_after_end=11)
+
+    assert evidence.shows_long_term_benefit(study(findings=[LONG_TERM_BENEFIT]))
+    assert not evidence.shows_long_term_benefit(study(findings=[eleven]))
+    assert not evidence.shows_long_term_benefit(study(findings=[CHILD_BENEFIT]))
+
+
+@pytest.mark.parametrize(
+    ("design", "rating", "level_2", "level_3", "level_4"),
+    [
+        (DesignType.RCT, 4, True, True, True),
+        (DesignType.QED, 3, True, True, False),
+        (DesignType.CLUSTER_RCT, 3, True, True, False),
+        (DesignType.RCT, 2, True, False, False),
+        (DesignType.PRE_POST, 3, True, False, False),  # not rigorous, whatever its rating
+        (DesignType.RCT, 1, False, False, False),  # rated NL2
+        (DesignType.RCT, None, False, False, False),  # not rated
+    ],
+)
+def test_study_qualifies_by_design_and_rating(design, rating, level_2, level_3, level_4):
+    record = study(design=design, rating=rating)
+
+    assert evidence.qualifies_at_level_2(record) is level_2
+    assert evidence.qualifies_at_level_3(record) is level_3
+    assert evidence.qualifies_at_level_4(record) is level_4
+
+
+def test_found_no_child_benefit_needs_level_3_quality_and_child_findings():
+    assert evidence.found_no_child_benefit(study(findings=[CHILD_NULL]))
+    assert not evidence.found_no_child_benefit(study(findings=[CHILD_NULL], rating=2))
+    assert not evidence.found_no_child_benefit(study(findings=[CHILD_NULL], design=DesignType.PRE_POST))
+    assert not evidence.found_no_child_benefit(study(findings=[]))  # nothing measured is not "no benefit"
+    assert not evidence.found_no_child_benefit(study(findings=[CHILD_BENEFIT]))
+
+
+# =============================================================================================
+# The assessment: every level and both "+" rules
+# =============================================================================================
+def level_4_study(label, **facts):
+    facts = {"measures_independent": True, **facts}
+    return study(label, rating=4, findings=[CHILD_BENEFIT, LONG_TERM_BENEFIT], **facts)
+
+
+@pytest.mark.parametrize(
+    ("studies", "rating"),
+    [
+        ([level_4_study("S1", independent_of_developer=True), level_4_study("S2")], "4+"),
+        ([level_4_study("S1"), level_4_study("S2")], "4"),  # no independent evaluation recorded
+        ([level_4_study("S1", independent_of_developer=True), study("S2")], "4"),  # one level 4 study only
+        ([study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]), study("S2")], "3+"),
+        ([study("S1"), study("S2", design=DesignType.PRE_POST, rating=2)], "3+"),
+        ([study("S1"), study("S2", rating=2, findings=[CHILD_NULL])], "3"),  # the other study shows nothing
+        ([study("S1")], "3"),
+        ([study("S1", rating=2), study("S2", design=DesignType.PRE_POST, rating=2)], "2+"),
+        ([study("S1", design=DesignType.PRE_POST, rating=2)], "2"),
+        ([study("S1", findings=[CHILD_NULL])], "NE"),
+        ([study("S1", findings=[CHILD_NULL]), study("S2", design=DesignType.PRE_POST, rating=2)], "NE"),
+        ([study("S1", findings=[CHILD_NULL]), study("S2")], "3"),  # a benefit elsewhere outranks NE
+        ([study("S1", rating=1)], "NL2"),
+        ([study("S1", findings=[FAMILY_BENEFIT])], "NL2"),
+        ([], "NL2"),
+    ],
+)
+def test_assess_studies_rating(studies, rating):
+    assessment = assess_studies(studies)
+
+    assert assessment.rating == rating
+    assert assessment.level == rating.removesuffix("+")
+    assert assessment.plus is rating.endswith("+")
+
+
+def test_assess_studies_level_4_needs_a_level_4_rated_study():
+    # Two rigorous studies with long-term impact and independent measures, but both rated 3.
+    studies = [study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]), study("S2")]
+
+    assessment = assess_studies(studies)
+
+    assert assessment.rating == "3+"
+    assert assessment.next_level_needs == [
+        "At least one study judged to meet the level 4 standard of evidence, that is, rated 4: "
+        "S1 is rated 3; S2 is rated 3."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("studies", "missing"),
+    [
+        ([level_4_study("S1")], "A second rigorous study"),
+        ([level_4_study("S1"), study("S2", rating=4)], None),  # level 4 already: none missing
+        ([study("S1", rating=4, measures_independent=True), study("S2")], "months or more after"),
+        ([study("S1", rating=4, findings=[LONG_TERM_BENEFIT]), study("S2")], "independent of study participants"),
+    ],
+)
+def test_assess_studies_says_which_level_4_condition_is_missing(studies, missing):
+    assessment = assess_studies(studies)
+
+    if missing is None:
+        assert assessment.level == "4"
+    else:
+        assert assessment.level == "3"
+        assert len(assessment.next_level_needs) == 1
+        assert missing in assessment.next_level_needs[0]
+
+
+def test_assess_studies_unknown_facts_say_not_recorded():
+    studies = [level_4_study("S1", measures_independent=None), level_4_study("S2", measures_independent=None)]
+
+    assessment = assess_studies(studies)
+
+    assert assessment.rating == "3+"
+    assert "not recorded for S1 and S2" in assessment.next_level_needs[-1]
+    assert "independence of measures not recorded" in assessment.reasons[0]
+
+
+def test_assess_studies_level_4_lists_what_4_plus_needs():
+    assessment = assess_studies([level_4_study("S1"), level_4_study("S2", independent_of_developer=False)])
+
+    assert assessment.rating == "4"
+    assert assessment.next_level == "4+"
+    assert assessment.next_level_needs == [
+        "At least one level 4 study conducted independently of the programme's developer: not recorded for S1."
+    ]
+
+
+def test_assess_studies_top_rating_has_no_next_level():
+    assessment = assess_studies([level_4_study("S1", independent_of_developer=True), level_4_study("S2")])
+
+    assert assessment.next_level == ""
+    assert assessment.next_level_needs == []
+    assert "second level 4 study" in assessment.plus_meaning
+
+
+finding_records = st.builds(
+    FindingRecord,
+    child_outcome=st.booleans(),
+    significant=st.sampled_from([True, False, None]),
+    favourable=st.booleans(),
+    months_after_end=st.sampled_from([None, 0, 6, 12, 24]),
+)
+study_records = st.builds(
+    StudyRecord,
+    label=st.just("S"),
+    design=st.sampled_from(DesignType.values),
+    rating=st.sampled_from([None, 1, 2, 3, 4]),
+    measures_independent=st.sampled_from([True, False, None]),
+    independent_of_developer=st.sampled_from([True, False, None]),
+    findings=st.lists(finding_records, max_size=3).map(tuple),
+)
+RATING_ORDER = ["NE", "NL2", "2", "2+", "3", "3+", "4", "4+"]
+
+
+@given(st.lists(study_records, max_size=4), st.randoms())
+def test_assess_studies_property_order_of_studies_does_not_matter(studies, random):
+    shuffled = list(studies)
+    random.shuffle(shuffled)
+
+    assert assess_studies(shuffled).rating == assess_studies(studies).rating
+
+
+@given(st.lists(study_records, max_size=4))
+def test_assess_studies_property_a_further_level_4_study_never_lowers_the_rating(studies):
+    before = assess_studies(studies).rating
+    after = assess_studies([*studies, level_4_study("Extra")]).rating
+
+    assert RATING_ORDER.index(after) >= max(RATING_ORDER.index(before), RATING_ORDER.index("3"))
+
+
+def test_explain_unrated_programme_is_none():
+    assert explain("", assess_studies([])) is None
+
+
+def test_explain_disagreeing_rating_gives_general_text_only():
+    explanation = explain("4", assess_studies([study("S1")]))
+
+    assert not explanation.agrees
+    assert explanation.next_level == "4+"
+    assert explanation.next_level_needs == []
+    assert explanation.reasons == []
+    assert "second study rated 4" in explanation.next_level_requirement
+
+
+# =============================================================================================
+# Infant-Parent Psychotherapy, as in seed 002
+# =============================================================================================
+@pytest.fixture
+def ipp():
+    """Two RCTs rated 3; study 2 has a significant child finding a year later; measures independent."""
+    programme = ProgrammeFactory(name="Infant-Parent Psychotherapy", evidence_level=3, evidence_plus=True)
+    attachment = OutcomeFactory(name="Improved attachment security", domain=OutcomeDomain.MENTAL_HEALTH)
+    empathy = OutcomeFactory(name="Increased empathic behaviour", domain=OutcomeDomain.FAMILY)
+    study_1 = StudyFactory(
+        programme=programme, number=1, citation_label="Lieberman et al (1991)", rating=3, measures_independent=True
+    )
+    study_2 = StudyFactory(
+        programme=programme, number=2, citation_label="Cicchetti et al (2006)", rating=3, measures_independent=True
+    )
+    FindingFactory(study=study_1, outcome=attachment)
+    FindingFactory(study=study_1, outcome=empathy)
+    FindingFactory(study=study_2, outcome=attachment, improvement_index=50)
+    FindingFactory(
+        study=study_2, outcome=attachment, timing=FindingTiming.FOLLOW_UP, months_after_end=12, improvement_index=33
+    )
+    return programme
+
+
+def render_explanation(programme):
+    request = RequestFactory().get(programme.get_absolute_url())
+    return render_to_string("catalogue/_evidence_explanation.html", {"programme": programme, "request": request})
+
+
+@pytest.mark.django_db
+def test_ipp_assesses_as_3_plus_not_4_because_no_study_is_rated_4(ipp):
+    assessment = ipp.assessment
+
+    assert assessment.rating == "3+"
+    assert len(assessment.next_level_needs) == 1
+    assert "level 4 standard of evidence" in assessment.next_level_needs[0]
+    assert "Study 1 is rated 3; Study 2 is rated 3" in assessment.next_level_needs[0]
+    assert any("shown by Study 2" in met for met in assessment.next_level_has)
+    assert any("used by Study 1 and Study 2" in met for met in assessment.next_level_has)
+
+
+@pytest.mark.django_db
+def test_ipp_page_sections_explain_3_plus_and_why_not_4(ipp):
+    html = render_explanation(ipp)
+
+    assert "Evidence rating: 3+" in html
+    assert "What does the evidence rating mean?" in html
+    assert "Level 3 indicates evidence of efficacy" in html
+    assert "What does the plus mean?" in html
+    assert "at least one level 3 study, along with evidence from other studies rated 2 or better" in html
+    assert "Why not the next level?" in html
+    assert "does not receive a rating of 4 because its studies do not yet show" in html
+    assert "Study 1 is rated 3; Study 2 is rated 3" in html
+    assert "independence from the developer not recorded" in html
+
+
+@pytest.mark.django_db
+def test_page_section_for_unrated_programme_says_so():
+    html = render_explanation(ProgrammeFactory(evidence_level=None))
+
+    assert "not been given an evidence rating yet" in html
+    assert "Why not the next level?" not in html
+
+
+@pytest.mark.django_db
+def test_page_section_reads_prefetched_studies_without_queries(ipp, django_assert_num_queries):
+    StudyFactory(programme=ipp, number=3, rating=2, design=DesignType.PRE_POST)
+    programme = Programme.objects.prefetch_related("studies__findings__outcome").get(pk=ipp.pk)
+
+    with django_assert_num_queries(0):
+        html = render_explanation(programme)
+
+    assert "Study 3 " in html
