@@ -158,7 +158,10 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
         raise ValidationError(f"{programme} is already published and has no pending changes.")
     programme.status = PublicationStatus.PUBLISHED
     programme.published_on = programme.published_on or timezone.localdate()
-    programme.full_clean()
+    # The database rules (constraints, unique name and slug) as the admin states them. Not
+    # full_clean(): it rejects "unknown" on the nullable yes/no fields, which the admin allows.
+    programme.validate_constraints()
+    programme.validate_unique()
     _save(programme, user, change_note)
     for name, ids in m2m.items():
         getattr(programme, name).set(ids)

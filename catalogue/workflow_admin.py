@@ -138,7 +138,11 @@ class ProgrammeWorkflowMixin:
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_saved_as_revision", False):
-            return  # the M2M choices are in the revision; inlines are read-only
+            # The M2M choices are in the revision. The inlines are read-only, so this writes
+            # nothing; it only gives the change message its (empty) lists of saved rows.
+            for formset in formsets:
+                formset.save(commit=False)
+            return
         super().save_related(request, form, formsets, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -281,7 +285,10 @@ class ProgrammeWorkflowMixin:
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         published = [obj for obj in objs if obj.status == PublicationStatus.PUBLISHED]
-        protected = [*protected, *(f"{obj} is published: archive it instead of deleting it." for obj in published)]
+        if published:
+            # Say why, instead of Django's "no permission to delete programmes".
+            perms_needed = _without(perms_needed, self.opts, self.has_delete_permission(request))
+            protected = [*protected, *(f"{obj} is published: archive it instead of deleting it." for obj in published)]
         return deleted, counts, perms_needed, protected
 
 
@@ -309,7 +316,13 @@ class PublishedEvidenceDeleteMixin:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not publishing.can_publish(request.user):
-            shown = [obj for obj in objs if published_programme_of(obj)]
+        shown = [obj for obj in objs if published_programme_of(obj)]
+        if shown and not publishing.can_publish(request.user):
+            perms_needed = _without(perms_needed, self.opts, self.has_delete_permission(request))
             protected = [*protected, *(f"{obj} is on a published page: ask a publisher." for obj in shown)]
         return deleted, counts, perms_needed, protected
+
+
+def _without(perms_needed, opts, may_delete_the_model):
+    """Drop the model itself from the missing permissions when only the guard above refused it."""
+    return set(perms_needed) - {opts.verbose_name} if may_delete_the_model else perms_needed

@@ -67,3 +67,21 @@ class CollectionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Collection {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     summary = "Programmes with a shared theme."
+
+
+# --- workflow (issue 6) -----------------------------------------------------------------------
+class DraftProgrammeFactory(ProgrammeFactory):
+    status = models.PublicationStatus.DRAFT
+    published_on = None
+
+
+class PublicationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PublicationEvent
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    change_note = "First published."
+    evidence_rating_before = ""
+    evidence_rating_after = "3"
+    cost_rating_before = ""
+    cost_rating_after = "NA"
