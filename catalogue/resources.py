@@ -8,7 +8,8 @@ invalid row imports nothing. Columns are described in docs/data-dictionary.md; t
 one example row are in static/import-templates/.
 """
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db import models
 from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
@@ -60,6 +61,31 @@ class CatalogueResource(resources.ModelResource):
         # file with an invalid row would write the valid rows.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None  # an unknown key: reported as that column's error when the row is imported
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's full_clean(), as the admin form runs it: an empty yes/no column means "unknown".
+
+        The nullable yes/no fields are null=True without blank=True; the admin form leaves them out
+        of validation when empty, so an import must too.
+        """
+        errors = dict(import_validation_errors or {})
+        unknown = {
+            field.name
+            for field in instance._meta.concrete_fields
+            if isinstance(field, models.BooleanField) and field.null and getattr(instance, field.attname) is None
+        }
+        try:
+            instance.full_clean(exclude={*errors, *unknown}, validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     class Meta:
         skip_unchanged = True
