@@ -142,7 +142,11 @@ def test_reimporting_unchanged_study_is_skipped(ipp):
 
 @pytest.mark.parametrize(
     ("name", "resource", "model"),
-    [("study", StudyResource, Study), ("publication", PublicationResource, Publication), ("finding", FindingResource, Finding)],
+    [
+        ("study", StudyResource, Study),
+        ("publication", PublicationResource, Publication),
+        ("finding", FindingResource, Finding),
+    ],
 )
 def test_import_template_imports_cleanly(ipp, name, resource, model):
     if name != "study":
@@ -158,7 +162,11 @@ def test_import_template_imports_cleanly(ipp, name, resource, model):
 
 
 def test_import_template_headers_match_resources():
-    for name, resource in [("study", StudyResource), ("publication", PublicationResource), ("finding", FindingResource)]:
+    for name, resource in [
+        ("study", StudyResource),
+        ("publication", PublicationResource),
+        ("finding", FindingResource),
+    ]:
         header = (TEMPLATES / f"{name}.csv").read_text().splitlines()[0].split(",")
         assert header == [field.column_name for field in resource().get_import_fields()]
 
