@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import Collection, Finding, Programme, Publication, Study, TheoryOfChangeStep
+from tests.catalogue.test_workflow import programme_form
 from tests.factories import (
     CollectionFactory,
     DraftProgrammeFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     PublicationFactory,
     StudyFactory,
 )
-from tests.catalogue.test_workflow import programme_form
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_history_cannot_revert_published_programme(role_analyst_client):
     programme.save()
     old = programme.history.last()
 
-    response = role_analyst_client.post(
+    role_analyst_client.post(
         reverse("admin:catalogue_programme_simple_history", args=[programme.pk, old.history_id]),
         programme_form(programme, summary="Old summary."),
     )
