@@ -63,7 +63,7 @@ def import_catalogue(*, data: dict) -> int:
 
     All or nothing: any failure rolls the whole load back.
     """
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise ImportRefused(f"Not a catalogue export (expected format {FORMAT!r} version {VERSION}).")
     from catalogue.models import Lookup, Outcome, Programme, Study
 
