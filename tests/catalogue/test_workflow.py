@@ -84,6 +84,17 @@ def test_roles_publisher_can_publish_and_delete(publisher):
     assert not publisher.has_perm("catalogue.change_publicationevent")
 
 
+def test_roles_cover_every_catalogue_and_reviews_model():
+    """Fails when an app gains models but no migration re-ran grant_role_permissions() for them."""
+    from django.apps import apps
+
+    analyst = set(Group.objects.get(name="analyst").permissions.values_list("content_type__model", "codename"))
+    for label in ("catalogue", "reviews"):
+        for model in apps.get_app_config(label).get_models():
+            name = model._meta.model_name
+            assert (name, f"view_{name}") in analyst, f"analyst cannot view {label}.{name}"
+
+
 def test_roles_rules_cover_models_added_later():
     assert role_allows("analyst", "change_review")
     assert not role_allows("analyst", "delete_review")
