@@ -21,10 +21,15 @@ class ChangesFeed(Feed):
         return PublicationEvent.objects.public().select_related("programme").order_by("-published_at", "-id")[:50]
 
     def item_title(self, item):
-        rating = item.evidence_rating_after or "not rated"
-        if item.evidence_rating_changed and item.evidence_rating_before:
-            rating = f"{item.evidence_rating_before} → {rating}"
-        return f"{item.programme.name}: evidence rating {rating}"
+        name = item.programme.name
+        if item.evidence_rating_changed and not item.evidence_rating_before:
+            return f"{name} published: evidence rating {item.evidence_rating_after or 'not yet rated'}"
+        if item.evidence_rating_changed:
+            after = item.evidence_rating_after or "not rated"
+            return f"{name}: evidence rating {item.evidence_rating_before} → {after}"
+        if item.cost_rating_changed:
+            return f"{name}: cost rating {item.cost_rating_before or 'NA'} → {item.cost_rating_after}"
+        return f"{name} updated"
 
     def item_description(self, item):
         return item.change_note
@@ -33,7 +38,8 @@ class ChangesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"{item.get_absolute_url()}-event-{item.pk}"
+        # Atom ids must be absolute IRIs and never change: one URN per publication event.
+        return f"urn:evidence-guidebook:publication-event:{item.pk}"
 
     item_guid_is_permalink = False
 

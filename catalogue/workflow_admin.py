@@ -78,6 +78,21 @@ def _read_only(inline):
     return inline
 
 
+class PendingChangesFilter(admin.SimpleListFilter):
+    """Lets a publisher find the published programmes with changes waiting for them."""
+
+    title = "pending changes"
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has pending changes"), ("no", "No pending changes")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(has_pending_revision=self.value() == "yes")
+        return queryset
+
+
 class ProgrammeWorkflowMixin:
     change_form_template = "admin/catalogue/programme/change_form.html"
     show_change_form_export = False
@@ -87,6 +102,9 @@ class ProgrammeWorkflowMixin:
     def get_queryset(self, request):
         pending = PendingRevision.objects.filter(programme=OuterRef("pk"))
         return super().get_queryset(request).annotate(has_pending_revision=Exists(pending))
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request)[:1], PendingChangesFilter, *super().get_list_filter(request)[1:]]
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "pending_changes"]

@@ -306,6 +306,16 @@ def test_revision_carries_many_to_many_choices(role_analyst_client, publisher):
     assert list(programme.age_groups.all()) == [infants]
 
 
+def test_changelist_filters_programmes_with_pending_changes(role_analyst_client, publisher_client):
+    waiting = ProgrammeFactory(name="Waiting Programme")
+    ProgrammeFactory(name="Settled Programme")
+    role_analyst_client.post(change_url(waiting), programme_form(waiting, summary="New summary."))
+
+    response = publisher_client.get(reverse("admin:catalogue_programme_changelist"), {"pending": "yes"})
+
+    assert list(response.context["cl"].queryset) == [waiting]
+
+
 def test_discard_revision_keeps_live_row(role_analyst_client):
     programme = ProgrammeFactory(summary="Old summary.")
     role_analyst_client.post(change_url(programme), programme_form(programme, summary="New summary."))
@@ -555,6 +565,7 @@ def test_changes_feed_lists_published_events_only(client):
     assert response["Content-Type"].startswith("application/atom+xml")
     assert "Family Foundations: evidence rating 3 → 3+" in content
     assert "Rating raised to 3+." in content
+    assert "urn:evidence-guidebook:publication-event:" in content
     assert "Withdrawn Programme" not in content
     assert "Taken down briefly." not in content
 
