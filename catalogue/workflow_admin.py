@@ -119,7 +119,9 @@ class ProgrammeWorkflowMixin:
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
-        if obj is not None and obj.status == PublicationStatus.PUBLISHED:
+        # The study rows and theory of change are not part of a revision: on a published
+        # programme they are saved live, so only a publisher may change them here.
+        if obj is not None and obj.status == PublicationStatus.PUBLISHED and not publishing.can_publish(request.user):
             inlines = [_read_only(inline) for inline in inlines]
         if obj is not None:
             inlines.append(PublicationEventInline(self.model, self.admin_site))
@@ -156,10 +158,10 @@ class ProgrammeWorkflowMixin:
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_saved_as_revision", False):
-            # The M2M choices are in the revision. The inlines are read-only, so this writes
-            # nothing; it only gives the change message its (empty) lists of saved rows.
+            # The M2M choices are in the revision, so not form.save_m2m(). The inlines are
+            # read-only for analysts (nothing to save) and live for publishers.
             for formset in formsets:
-                formset.save(commit=False)
+                self.save_formset(request, form, formset, change=change)
             return
         super().save_related(request, form, formsets, change)
 

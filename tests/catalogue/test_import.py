@@ -212,6 +212,16 @@ def test_export_of_selection_writes_only_selected_rows():
     assert dataset.export("xlsx")[:2] == b"PK"  # an Excel workbook is a zip file
 
 
+def test_import_accepts_excel(ipp):
+    text = STUDY_HEADER + "infant-parent-psychotherapy,1,Cicchetti et al (2006),2006,rct,3,189\n"
+    workbook = tablib.Dataset().load(text, format="csv").export("xlsx")
+
+    result = StudyResource().import_data(tablib.Dataset().load(workbook, format="xlsx"), dry_run=False)
+
+    assert not result.has_validation_errors()
+    assert Study.objects.get().sample_size == 189
+
+
 def test_exported_findings_reimport_without_change():
     FindingFactory()
     dataset = FindingResource().export(Finding.objects.all())

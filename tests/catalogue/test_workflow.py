@@ -328,6 +328,30 @@ def test_discard_revision_keeps_live_row(role_analyst_client):
     assert programme.summary == "Old summary."
 
 
+def test_theory_of_change_of_published_programme_is_read_only_for_analyst(role_analyst_client):
+    programme = ProgrammeFactory()
+
+    response = role_analyst_client.get(change_url(programme))
+
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "theory_of_change")
+    assert not formset.has_add_permission
+
+
+def test_publisher_edits_theory_of_change_of_published_programme_live(publisher_client):
+    from catalogue.models import TheoryOfChangeStep
+
+    programme = ProgrammeFactory(summary="Old summary.")
+    data = programme_form(programme, summary="New summary.")
+    data.update(inline_management("theory_of_change", total=1))
+    data.update({"theory_of_change-0-order": "1", "theory_of_change-0-text": "Parents reflect on their childhood."})
+
+    publisher_client.post(change_url(programme), data)
+
+    programme.refresh_from_db()
+    assert programme.summary == "Old summary."  # the programme's own fields wait for publishing
+    assert TheoryOfChangeStep.objects.get(programme=programme).text == "Parents reflect on their childhood."
+
+
 def test_draft_edit_is_saved_directly(role_analyst_client):
     programme = DraftProgrammeFactory(summary="Old summary.")
 
