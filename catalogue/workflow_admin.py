@@ -327,7 +327,14 @@ def published_programme_of(obj):
 
 
 class PublishedEvidenceDeleteMixin:
-    """Deleting evidence shown on a public page (a published programme's) takes a publisher."""
+    """Evidence shown on a public page (a published programme's): saving it says it is live, and
+    deleting it takes a publisher."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        programme = published_programme_of(obj)
+        if programme is not None:
+            messages.warning(request, f"“{obj}” is on the public page of {programme}: this change is live now.")
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and published_programme_of(obj) and not publishing.can_publish(request.user):

@@ -442,6 +442,26 @@ def test_publish_confirmation_page_requires_a_change_note(publisher_client):
     assert programme.status == PublicationStatus.DRAFT
 
 
+def test_saving_evidence_of_published_programme_warns_it_is_live(role_analyst_client):
+    from catalogue.models import Finding
+
+    finding = FindingFactory(statement="Old statement")
+    data = {field.name: getattr(finding, field.attname) for field in Finding._meta.concrete_fields}
+    data = {
+        name: value
+        for name, value in data.items()
+        if value is not None and name not in {"id", "created_by", "updated_by", "created_at", "updated_at"}
+    }
+    data.update(statement="New statement", is_headline="on", study=finding.study_id, outcome=finding.outcome_id)
+    data.pop("lower_is_better")
+
+    response = role_analyst_client.post(reverse("admin:catalogue_finding_change", args=[finding.pk]), data, follow=True)
+
+    finding.refresh_from_db()
+    assert finding.statement == "New statement"
+    assert "this change is live now" in response.content.decode()
+
+
 # --------------------------------------------------------------------------- deletion guards
 def test_published_programme_cannot_be_deleted_even_by_publisher(publisher_client):
     programme = ProgrammeFactory()
