@@ -149,6 +149,14 @@ def test_create_user_command_rejects_weak_password(django_user_model):
     assert not django_user_model.objects.filter(username="sam").exists()
 
 
+def test_create_user_command_without_password_or_terminal_refuses(django_user_model, monkeypatch):
+    monkeypatch.setattr("sys.stdin", StringIO())
+
+    with pytest.raises(CommandError, match="--password"):
+        call_command("create_user", "sam", "--role", "analyst", stdout=StringIO())
+    assert not django_user_model.objects.exists()
+
+
 @override_settings(DEBUG=True)
 def test_create_demo_users_makes_an_analyst_and_a_publisher(django_user_model):
     out = StringIO()
@@ -540,6 +548,15 @@ def test_draft_banner_shows_for_unpublished_programme():
 
     assert "Draft preview: this page is not public." in html
     assert "govuk-notification-banner" in html
+
+
+def test_programme_page_template_carries_the_banner_for_a_draft(rf):
+    request = rf.get("/")
+    html = render_to_string(
+        "catalogue/programme_detail.html", {"programme": DraftProgrammeFactory(), "is_preview": True}, request=request
+    )
+
+    assert "Draft preview: this page is not public." in html
 
 
 def test_draft_banner_shows_when_view_says_preview():
