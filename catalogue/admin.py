@@ -1,9 +1,12 @@
 """The analysts' workspace. Fieldsets follow the order of a programme page (seed 002)."""
 
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from import_export.admin import ExportActionMixin, ImportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_evidence import (  # evidence (issue 4): computed values, supported rating
     FindingEvidenceAdminMixin,
@@ -27,12 +30,35 @@ from .models import (
     Study,
     TheoryOfChangeStep,
 )
+from .resources import FindingResource, PublicationResource, StudyResource
+from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 RECORD_FIELDSET = ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]})
 
 
-class RecordedAdmin(admin.ModelAdmin):
+class ExportAdmin(ExportActionMixin, SimpleHistoryAdmin):
+    """Every changelist exports its selection to CSV or Excel; every change is in the history (issue 6)."""
+
+    show_change_form_export = False
+    actions = ["export_selected"]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Skips import-export's get_actions, which predates Django 6.1's action_location.
+        return admin.ModelAdmin.get_actions(self, request, action_location=action_location)
+
+    @admin.action(description="Export selected %(verbose_name_plural)s (CSV or Excel)", permissions=["export"])
+    def export_selected(self, request, queryset):
+        return self.export_admin_action(request, queryset)
+
+
+class ImportExportAdmin(ImportMixin, ExportAdmin):
+    """Bulk import with a preview (catalogue/resources.py); the import page links the file templates."""
+
+    import_template_name = "admin/catalogue/import.html"
+
+
+class RecordedAdmin(ExportAdmin):
     """Stamps who created and last changed a record, including records saved through inlines."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -59,7 +85,7 @@ class RecordedAdmin(admin.ModelAdmin):
 
 # --------------------------------------------------------------------------- lookups
 @admin.register(AgeGroup, LevelOfNeed, DeliveryModel, Setting, Country)
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(ExportAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -67,7 +93,7 @@ class LookupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ExportAdmin):
     list_display = ["name", "domain", "finding_count"]
     list_filter = ["domain"]
     search_fields = ["name", "description"]
@@ -107,7 +133,7 @@ class StudyRowInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProgrammeEvidenceAdminMixin, RecordedAdmin):
+class ProgrammeAdmin(ProgrammeEvidenceAdminMixin, ProgrammeWorkflowMixin, RecordedAdmin):
     list_display = [
         "name",
         "acronym",
@@ -277,7 +303,10 @@ class FindingInline(FindingInlineEvidenceMixin, admin.StackedInline):
 
 
 @admin.register(Study)
-class StudyAdmin(StudyEvidenceAdminMixin, RecordedAdmin):
+class StudyAdmin(StudyEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin):
+    resource_classes = [StudyResource]
+    import_template_name = "admin/catalogue/import.html"
+
     list_display = ["citation_label", "programme", "number", "design", "rating", "sample_size", "year", "finding_count"]
     list_filter = [
         "design",
@@ -321,7 +350,9 @@ class StudyAdmin(StudyEvidenceAdminMixin, RecordedAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(PublishedEvidenceDeleteMixin, ImportExportAdmin):
+    resource_classes = [PublicationResource]
+
     list_display = ["authors", "year", "title", "journal", "study"]
     list_filter = ["year"]
     list_select_related = ["study"]
@@ -330,7 +361,10 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(FindingEvidenceAdminMixin, RecordedAdmin):
+class FindingAdmin(FindingEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin):
+    resource_classes = [FindingResource]
+    import_template_name = "admin/catalogue/import.html"
+
     list_display = ["__str__", "outcome", "timing", "months_after_end", "improvement_index", "significant"]
     list_filter = ["outcome__domain", "timing", "significant", "direction", "reporter", "study__programme"]
     list_select_related = ["study", "outcome"]

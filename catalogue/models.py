@@ -8,12 +8,15 @@ model, setting, country) are rows, not choices, so analysts can add to them.
 
 from functools import cached_property
 
+import simple_history
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 # --------------------------------------------------------------------------- choices
@@ -285,6 +288,19 @@ class ProgrammeQuerySet(models.QuerySet):
 
     # end evidence --------------------------------------------------------------------------
 
+    # --- workflow (issue 6): staff draft preview -------------------------------------------
+    def visible_to(self, user):
+        """Programmes `user` may open at their public address: published ones for everyone, and
+        every programme (drafts, in review, archived) for staff who may view programmes in the
+        admin, so they can preview a draft. Views that use it pass `is_preview=True` to the
+        template when the programme shown is not published (see templates/_includes/draft_banner.html).
+        """
+        if user.is_authenticated and user.is_staff and user.has_perm("catalogue.view_programme"):
+            return self.all()
+        return self.published()
+
+    # --- end workflow ------------------------------------------------------------------------
+
     def published(self):
         """Programmes the public may see. Drafts, those in review and archived ones never are."""
         return self.filter(status=PublicationStatus.PUBLISHED)
@@ -544,6 +560,8 @@ class Programme(Recorded):
 
     class Meta:
         ordering = ["name"]
+        # workflow (issue 6): only the publisher role holds this; see catalogue/roles.py.
+        permissions = [("publish_programme", "Can publish, unpublish and archive programmes")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(evidence_level__isnull=True) | Q(evidence_level__gte=0, evidence_level__lte=4),
@@ -1112,3 +1130,114 @@ class Finding(Recorded):
         else:
             when = f"{months} months later"
         return f"Long term: {when.lower()}" if self.is_long_term else when
+
+
+# --------------------------------------------------------------------------- workflow (issue 6)
+# Audit history, pending revisions of published programmes, and the publication log.
+# Design: docs/adr/0001-publishing.md. Writes go through catalogue/publishing.py.
+
+# A change note can be a sentence or two, longer than simple-history's default 100 characters.
+for _audited in (Programme, TheoryOfChangeStep, Collection, Study, Publication, Finding):
+    simple_history.register(_audited, history_change_reason_field=models.TextField(null=True))
+
+
+class PendingRevision(Recorded):
+    """Unpublished edits to a published programme: its working copy.
+
+    While a programme is published, saving its admin form stores the new values here instead
+    of on the programme, so the public page keeps showing what a publisher approved. Publishing
+    applies the revision to the programme; discarding deletes it. One per programme.
+    """
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="pending_revision")
+    data = models.JSONField(
+        encoder=DjangoJSONEncoder,
+        help_text='{"fields": {name: value}, "m2m": {name: [ids]}}: the edited values of the programme form.',
+    )
+
+    class Meta:
+        verbose_name = "pending revision"
+
+    def __str__(self):
+        return f"Pending changes to {self.programme}"
+
+    def get_absolute_url(self):
+        return self.programme.get_absolute_url()
+
+    def field_values(self) -> dict:
+        """The revision's plain field values, converted back to Python (Decimal, date...)."""
+        fields = self.data.get("fields", {})
+        return {name: Programme._meta.get_field(name).to_python(value) for name, value in fields.items()}
+
+    def m2m_ids(self) -> dict[str, list[int]]:
+        return {name: sorted(ids) for name, ids in self.data.get("m2m", {}).items()}
+
+
+class PublicationEventKind(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    ARCHIVED = "archived", "Archived"
+
+
+class PublicationEventQuerySet(models.QuerySet):
+    def public(self):
+        """Publications of programmes that are public now: what the changes feed lists."""
+        return self.filter(kind=PublicationEventKind.PUBLISHED, programme__status=PublicationStatus.PUBLISHED)
+
+
+class PublicationEvent(models.Model):
+    """One publisher decision about a programme: published (first time or a revision), unpublished or
+    archived; who made it, when, why, and the ratings before and after. The programme page's rating
+    history and the changes feed are built from these rows."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="publication_events")
+    kind = models.CharField(max_length=20, choices=PublicationEventKind, default=PublicationEventKind.PUBLISHED)
+    published_at = models.DateTimeField("when", default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="by", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    change_note = models.TextField(
+        help_text='Why, in a sentence for commissioners, e.g. "Rating raised from 3 to 3+ after the Stronach '
+        '(2013) follow-up study".'
+    )
+    # Stored as printed ("3+", "NL2", "NA"), so the history reads the same after the scales change.
+    evidence_rating_before = models.CharField(max_length=5, blank=True)
+    evidence_rating_after = models.CharField(max_length=5, blank=True)
+    cost_rating_before = models.CharField(max_length=5, blank=True)
+    cost_rating_after = models.CharField(max_length=5, blank=True)
+
+    objects = PublicationEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "publication event"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(change_note=""),
+                name="%(app_label)s_%(class)s_change_note_not_empty",
+                violation_error_message="Say why: the change note is shown to commissioners.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme}: {self.get_kind_display().lower()} {self.published_at:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return f"{self.programme.get_absolute_url()}#rating-history"
+
+    @property
+    def evidence_rating_changed(self) -> bool:
+        return self.evidence_rating_before != self.evidence_rating_after
+
+    @property
+    def cost_rating_changed(self) -> bool:
+        return self.cost_rating_before != self.cost_rating_after
+
+    @property
+    def changes_a_rating(self) -> bool:
+        return self.kind == PublicationEventKind.PUBLISHED and (
+            self.evidence_rating_changed or self.cost_rating_changed
+        )
+
+
+# --------------------------------------------------------------------------- end workflow

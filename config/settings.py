@@ -199,3 +199,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Editorial workflow (issue 6) ---------------------------------------------------------
+# Reverting from the history page would bypass publishing (and pending revisions): disabled.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Importing adds records, so it takes the add permission; exporting takes view.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

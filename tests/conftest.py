@@ -33,3 +33,42 @@ def analyst(django_user_model):
 def analyst_client(client, analyst):
     client.force_login(analyst)
     return client
+
+
+# --- workflow (issue 6): users in the editorial roles created by catalogue/migrations/0006_roles.py ----
+def _role_user(django_user_model, username, role):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, password="pw-for-tests", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def role_analyst(django_user_model):
+    """A staff user in the analyst group only: edits and submits, cannot publish."""
+    return _role_user(django_user_model, "role-analyst", "analyst")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    """A staff user in the publisher group."""
+    return _role_user(django_user_model, "role-publisher", "publisher")
+
+
+@pytest.fixture
+def role_analyst_client(role_analyst):
+    from django.test import Client
+
+    client = Client()  # its own client, so a test can act as an analyst and a publisher in turn
+    client.force_login(role_analyst)
+    return client
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(publisher)
+    return client

@@ -77,3 +77,21 @@ class TheoryOfChangeStepFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     order = factory.Sequence(lambda n: n)
     text = "Parents learn to read their baby's cues, so they respond more sensitively."
+
+
+# --- workflow (issue 6) -----------------------------------------------------------------------
+class DraftProgrammeFactory(ProgrammeFactory):
+    status = models.PublicationStatus.DRAFT
+    published_on = None
+
+
+class PublicationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PublicationEvent
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    change_note = "First published."
+    evidence_rating_before = ""
+    evidence_rating_after = "3"
+    cost_rating_before = ""
+    cost_rating_after = "NA"

@@ -1,0 +1,94 @@
+"""Moving the whole catalogue between databases (SQLite and PostgreSQL) through one JSON file.
+
+The file holds every row of the catalogue and reviews apps, including the audit history,
+pending revisions and publication events. Users are referred to by username; the file lists
+those usernames (never passwords or permissions) and an import creates any that are missing
+as inactive accounts with no password. Lookups are matched by slug, every other row keeps
+its primary key, so links between rows survive. Timestamps keep their microseconds.
+"""
+
+import datetime
+import json
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+FORMAT = "evidence-guidebook-catalogue"
+VERSION = 1
+APPS = ("catalogue", "reviews")
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but datetimes keep their microseconds (it rounds them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def catalogue_models():
+    """Every model of the catalogue and reviews apps, in an order that loads (lookups first)."""
+    configs = [(apps.get_app_config(label), None) for label in APPS if apps.is_installed(label)]
+    return serializers.sort_dependencies(configs, allow_cycles=True)
+
+
+def export_catalogue() -> dict:
+    """The whole catalogue as a JSON-ready dict."""
+    objects = []
+    for model in catalogue_models():
+        queryset = model._base_manager.order_by(model._meta.pk.name)
+        objects += serializers.serialize(
+            "python", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        )
+    users = list(get_user_model().objects.order_by("username").values("username", "email", "first_name", "last_name"))
+    return {"format": FORMAT, "version": VERSION, "users": users, "objects": objects}
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, cls=ExactEncoder, indent=1, sort_keys=True)
+
+
+class ImportRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def import_catalogue(*, data: dict) -> int:
+    """Load an export into a database whose catalogue is empty; returns the number of rows.
+
+    All or nothing: any failure rolls the whole load back.
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ImportRefused(f"Not a catalogue export (expected format {FORMAT!r} version {VERSION}).")
+    from catalogue.models import Lookup, Outcome, Programme, Study
+
+    if Programme.objects.exists() or Study.objects.exists() or Outcome.objects.exists():
+        raise ImportRefused("The catalogue in this database is not empty: import into a freshly migrated database.")
+    user_model = get_user_model()
+    existing = set(user_model.objects.values_list("username", flat=True))
+    for user in data["users"]:
+        if user["username"] not in existing:
+            account = user_model(**user, is_active=False)
+            account.set_unusable_password()
+            account.save()
+    count = 0
+    deferred = []
+    # FKs are checked at commit on both backends, so rows may arrive before what they point at.
+    for obj in serializers.deserialize("python", data["objects"], handle_forward_references=True):
+        obj.save()
+        count += 1
+        if obj.deferred_fields:
+            deferred.append(obj)
+    for obj in deferred:
+        obj.save_deferred_fields()
+    # Rows kept their primary keys, so PostgreSQL's sequences must move past them.
+    models = [model for model in catalogue_models() if not issubclass(model, Lookup)]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    return count

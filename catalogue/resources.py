@@ -1,0 +1,185 @@
+"""Bulk import and export of studies, publications and findings (django-import-export).
+
+Rows refer to other records by keys an analyst can read: a programme by its slug, a study by
+"<programme slug>/<study number>" (or its citation label for a study only a review cites), an
+outcome by its slug, countries by their slugs. Every row is validated by the model's
+full_clean(), the same rules (and constraint messages) as the admin forms, and a file with any
+invalid row imports nothing. Columns are described in docs/data-dictionary.md; templates with
+one example row are in static/import-templates/.
+"""
+
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+
+from .models import Country, Finding, Outcome, Programme, Publication, Study
+
+
+class KeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a readable key; an unknown key is a row error naming the key, not a crash."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ObjectDoesNotExist:
+            raise ValueError(f"No {self.model._meta.verbose_name} “{value}”.") from None
+
+
+class StudyKeyWidget(widgets.ForeignKeyWidget):
+    """A study as "<programme slug>/<number>", or by citation label when it has no programme."""
+
+    def __init__(self):
+        super().__init__(Study)
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        slug, _, number = value.rpartition("/")
+        try:
+            if slug and number.isdigit():
+                return Study.objects.get(programme__slug=slug, number=int(number))
+            return Study.objects.get(citation_label=value)
+        except Study.DoesNotExist:
+            raise ValueError(f"No study “{value}”: use <programme slug>/<study number>, e.g. vig/1.") from None
+        except MultipleObjectsReturned:
+            raise ValueError(f"Several studies are labelled “{value}”: use <programme slug>/<number>.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if value.programme_id and value.number:
+            return f"{value.programme.slug}/{value.number}"
+        return value.citation_label
+
+
+class CatalogueResource(resources.ModelResource):
+    """Shared rules: whole-file transactions, model validation per row, all-or-nothing."""
+
+    def import_data(self, dataset, **kwargs):
+        # The admin's confirm step does not ask for this; without it a re-posted confirm of a
+        # file with an invalid row would write the valid rows.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None  # an unknown key: reported as that column's error when the row is imported
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's full_clean(), as the admin form runs it: an empty yes/no column means "unknown".
+
+        The nullable yes/no fields are null=True without blank=True; the admin form leaves them out
+        of validation when empty, so an import must too.
+        """
+        errors = dict(import_validation_errors or {})
+        unknown = {
+            field.name
+            for field in instance._meta.concrete_fields
+            if isinstance(field, models.BooleanField) and field.null and getattr(instance, field.attname) is None
+        }
+        try:
+            instance.full_clean(exclude={*errors, *unknown}, validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+
+class StudyResource(CatalogueResource):
+    programme = fields.Field("programme", "programme", KeyWidget(Programme, "slug"))
+    countries = fields.Field("countries", "countries", widgets.ManyToManyWidget(Country, separator=";", field="slug"))
+
+    class Meta(CatalogueResource.Meta):
+        model = Study
+        fields = [
+            "programme",
+            "number",
+            "citation_label",
+            "year",
+            "design",
+            "rating",
+            "countries",
+            "sample_size",
+            "sample_description",
+            "timing",
+            "longest_follow_up_months",
+            "measures_independent",
+            "independent_of_developer",
+            "design_narrative",
+            "sample_narrative",
+            "measures_text",
+            "findings_text",
+        ]
+        import_id_fields = ["programme", "number"]
+
+    def get_instance(self, instance_loader, row):
+        """A study on a programme is found by (programme, number); a review-only study by its label."""
+        try:
+            programme = self.fields["programme"].clean(row)
+            number = self.fields["number"].clean(row)
+        except (KeyError, ValueError):
+            return None  # reported as a field error when the row is imported
+        if programme is not None and number is not None:
+            return Study.objects.filter(programme=programme, number=number).first()
+        label = (row.get("citation_label") or "").strip()
+        if programme is None and label:
+            return Study.objects.filter(programme=None, citation_label=label).first()
+        return None
+
+
+class PublicationResource(CatalogueResource):
+    study = fields.Field("study", "study", StudyKeyWidget())
+
+    class Meta(CatalogueResource.Meta):
+        model = Publication
+        fields = ["study", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "url", "order"]
+        # A paper is the same paper if it has the same title in the same study.
+        import_id_fields = ["study", "title"]
+
+
+class FindingResource(CatalogueResource):
+    study = fields.Field("study", "study", StudyKeyWidget())
+    outcome = fields.Field("outcome", "outcome", KeyWidget(Outcome, "slug"))
+
+    class Meta(CatalogueResource.Meta):
+        model = Finding
+        # Findings have no natural key: a blank id adds a finding, an exported id updates it.
+        fields = [
+            "id",
+            "study",
+            "outcome",
+            "outcome_label",
+            "measure",
+            "reporter",
+            "timing",
+            "months_after_end",
+            "statement",
+            "significant",
+            "direction",
+            "is_headline",
+            "order",
+            "effect_size_type",
+            "effect_size",
+            "ci_low",
+            "ci_high",
+            "improvement_index",
+            "lower_is_better",
+            "mean_t",
+            "sd_t",
+            "n_t",
+            "mean_c",
+            "sd_c",
+            "n_c",
+            "events_t",
+            "events_c",
+        ]
+        import_id_fields = ["id"]
