@@ -7,5 +7,6 @@ admin.site.index_title = "Catalogue and reviews"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("reviews/", include("reviews.urls")),  # reviews (issue 5)
     path("", include("catalogue.urls")),
 ]
