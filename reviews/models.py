@@ -388,6 +388,11 @@ class RiskOfBias(models.Model):
     def symbol(self) -> str:
         return BIAS_SYMBOLS[self.judgement]
 
+    @property
+    def short_label(self) -> str:
+        """ "Low", "Unclear" or "High": the grid's visible word; " risk" follows for screen readers."""
+        return self.get_judgement_display().removesuffix(" risk")
+
 
 # --------------------------------------------------------------------------- analyses
 class Analysis(Recorded):
