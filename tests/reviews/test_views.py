@@ -225,3 +225,17 @@ def test_programme_reviews_partial_is_empty_without_reviews():
     html, _ = render_programme_reviews(programme.pk)
 
     assert "Reviews that include" not in html
+
+
+def test_study_reviews_partial_links_the_reviews_that_include_a_study():
+    study = StudyFactory()
+    review = ReviewFactory(short_citation="Barlow et al. (2015)")
+    IncludedStudyFactory(study=study, review=review)
+    programme = Programme.objects.prefetch_related(*PROGRAMME_PREFETCH).get(pk=study.programme.pk)
+    prefetched = programme.studies.all()[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("reviews/_study_reviews.html", {"study": prefetched})
+
+    assert len(queries) == 0
+    assert f'<a class="govuk-link" href="{review.get_absolute_url()}">Barlow et al. (2015)</a>' in html
