@@ -233,17 +233,29 @@ def recompute_analysis(analysis) -> Recomputation:
 
 
 # --------------------------------------------------------------------------- plain words
+def printed(value: Decimal, decimals: int) -> str:
+    """A reported number as the review printed it: at least `decimals` places, more if it was entered with more.
+
+    Reviews sometimes mix precision ("RR 3.3, 95% CI 1.82 to 6.0"); the stored Decimal has trailing zeros
+    (3.3000), so keep the places that carry digits, and never fewer than the analysis's printed precision.
+    """
+    exponent = value.normalize().as_tuple().exponent
+    places = max(decimals, -exponent if isinstance(exponent, int) else 0)
+    return f"{value:.{places}f}".replace("-", "−")
+
+
 def _fmt(value, decimals: int) -> str:
-    text = f"{float(value):.{decimals}f}"
-    return text.replace("-", "−")
+    if isinstance(value, Decimal):
+        return printed(value, decimals)
+    return f"{float(value):.{decimals}f}".replace("-", "−")
 
 
 def plain_words(
     *,
     measure: str,
-    estimate: float,
-    ci_low: float,
-    ci_high: float,
+    estimate: float | Decimal,
+    ci_low: float | Decimal,
+    ci_high: float | Decimal,
     decimals: int,
     intervention: str,
     control: str,
@@ -302,9 +314,9 @@ def describe_reported(analysis) -> str:
         )
     return plain_words(
         measure=analysis.effect_measure,
-        estimate=float(analysis.reported_estimate),
-        ci_low=float(analysis.reported_ci_low),
-        ci_high=float(analysis.reported_ci_high),
+        estimate=analysis.reported_estimate,
+        ci_low=analysis.reported_ci_low,
+        ci_high=analysis.reported_ci_high,
         decimals=analysis.reported_decimals,
         intervention=analysis.intervention_label,
         control=analysis.control_label,

@@ -4,9 +4,12 @@ Everything here reads prefetched relations only, so it adds no query when the vi
 prefetched what it names (see each docstring).
 """
 
+from decimal import Decimal
+
 from django import template
 
 from catalogue.models import PublicationStatus
+from reviews.recompute import printed
 
 register = template.Library()
 
@@ -43,3 +46,13 @@ def study_reviews(study):
         i.review.pk: i.review for i in study.review_inclusions.all() if i.review.status == PublicationStatus.PUBLISHED
     }
     return sorted(reviews.values(), key=lambda review: (-(review.year or 0), review.short_citation))
+
+
+@register.filter
+def as_printed(value, decimals):
+    """A reported Decimal with the precision the review printed it with (see reviews.recompute.printed)."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        return str(value)
+    return printed(value, int(decimals))

@@ -51,7 +51,7 @@ def test_admin_analysis_page_shows_recomputed_result_forest_plot_and_warning(ana
 
     content = response.content.decode()
     assert "Warning: the recomputed result differs from the reported one" in content
-    assert "estimate: reported 0.9000, recomputed 0.2" in content
+    assert "estimate: reported 0.90, recomputed 0.2" in content
     assert 'role="img"' in content
 
 

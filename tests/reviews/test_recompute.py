@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from reviews.recompute import compare, plain_words, recompute, tolerance
+from reviews.recompute import compare, plain_words, printed, recompute, tolerance
 from reviews.statistics import pool_binary
 
 BCG_CELLS = [
@@ -183,3 +183,10 @@ def test_plain_words_interval_including_no_effect_is_not_evidence_of_no_effect()
     assert "no statistically significant difference" in text
     assert "not evidence that there is no effect" in text
     assert "−0.13" in text
+
+
+def test_printed_keeps_the_precision_the_review_used():
+    assert printed(Decimal("3.3000"), 1) == "3.3"
+    assert printed(Decimal("1.8200"), 1) == "1.82"
+    assert printed(Decimal("63.7000"), 2) == "63.70"
+    assert printed(Decimal("-0.1300"), 2) == "−0.13"

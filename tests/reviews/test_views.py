@@ -110,12 +110,12 @@ def test_review_detail_has_no_inline_style_for_the_csp(client):
 
 
 def test_review_detail_flags_a_reported_result_that_recomputation_does_not_match(client):
-    review = build_review(rows=2)  # two trials pool to RR 0.36 [0.19, 0.69]; 0.30 is reported
+    review = build_review(rows=2)  # two BCG trials pool to RR 0.2658 [0.1341, 0.5268]; 0.30 is reported
 
     response = client.get(review.get_absolute_url())
 
     assert "Our recomputation does not match what the review reports" in response.content.decode()
-    assert "estimate: the review reports 0.3000" in response.content.decode()
+    assert "estimate: the review reports 0.30, we get 0.2658 (allowed difference 0.005)" in response.content.decode()
 
 
 def test_review_detail_reads_pooled_result_in_plain_words(client):
