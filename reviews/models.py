@@ -149,7 +149,10 @@ class Review(Recorded):
 
     title = models.CharField(max_length=400, help_text="The review's full title, as published.")
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The page address: /reviews/<slug>/. Change with care, links use it."
+        max_length=200,
+        unique=True,
+        help_text="The page address, e.g. /reviews/barlow-2015-parent-infant-psychotherapy/. "
+        "Change with care, links use it.",
     )
     short_citation = models.CharField(max_length=200, help_text='How we cite it in lists, e.g. "Barlow et al. (2015)".')
     authors = models.CharField(max_length=600, help_text='As in the reference, e.g. "Barlow, J., Bennett, C., ...".')
