@@ -452,7 +452,10 @@ class Analysis(Recorded):
         "recomputed result is flagged when it differs by more than half a unit in that place.",
     )
     reported_p = models.CharField(
-        "p-value", max_length=20, blank=True, help_text='As printed, e.g. "0.03", "0.0002" or "<0.001".'
+        "p-value",
+        max_length=20,
+        blank=True,
+        help_text='As printed, e.g. "0.03" or "0.0002"; for "less than 0.001" type the less-than sign, then 0.001.',
     )
     reported_i2 = models.DecimalField(
         "I² (%)",
