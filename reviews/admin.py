@@ -120,7 +120,7 @@ class RiskOfBiasInline(admin.TabularInline):
 
 @admin.register(IncludedStudy)
 class IncludedStudyAdmin(HistoryRecordedAdmin):
-    list_display = ["display_label", "review", "study", "participants"]
+    list_display = ["display_label", "review_citation", "study", "participants"]
     list_filter = ["review"]
     list_select_related = ["review", "study"]
     search_fields = ["label", "study__citation_label", "review__short_citation", "review__title"]
@@ -130,6 +130,10 @@ class IncludedStudyAdmin(HistoryRecordedAdmin):
         (None, {"fields": ["review", "study", "label", "comparison", "participants", "notes", "order"]}),
         RECORD_FIELDSET,
     ]
+
+    @admin.display(description="review", ordering="review__short_citation")
+    def review_citation(self, obj):
+        return obj.review.short_citation
 
     @admin.display(description="study ID in the review", ordering="label")
     def display_label(self, obj):
@@ -146,7 +150,7 @@ class AnalysisRowInline(admin.TabularInline):
 
 @admin.register(Analysis)
 class AnalysisAdmin(HistoryRecordedAdmin):
-    list_display = ["__str__", "review", "effect_measure", "model", "reported_result", "recomputed_check"]
+    list_display = ["__str__", "review_citation", "effect_measure", "model", "reported_result", "recomputed_check"]
     list_filter = ["effect_measure", "model", "method", "review"]
     list_select_related = ["review"]
     search_fields = ["outcome", "comparison", "review__short_citation", "review__title"]
@@ -194,6 +198,10 @@ class AnalysisAdmin(HistoryRecordedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(Prefetch("rows", queryset=AnalysisRow.objects.all()))
+
+    @admin.display(description="review", ordering="review__short_citation")
+    def review_citation(self, obj):
+        return obj.review.short_citation
 
     @admin.display(description="reported")
     def reported_result(self, obj):
