@@ -32,10 +32,12 @@ def review_url(live_server):
     inclusion = IncludedStudyFactory(label="Cicchetti 1999")
     for domain, judgement in zip(BIAS_DOMAIN_ORDER, BiasJudgement.values * 3, strict=False):
         RiskOfBiasFactory(included_study=inclusion, domain=domain, judgement=judgement)
-    analysis = AnalysisFactory(review=inclusion.review, reported_estimate=Decimal("0.26"),
-                               reported_ci_low=Decimal("0.14"), reported_ci_high=Decimal("0.48"))  # fmt: skip
-    for a, n1, c, n2 in TABLES:
-        AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+    # Two analyses, so repeated regions (plot, numbers) must carry distinct names.
+    for number in ("1", "2"):
+        analysis = AnalysisFactory(review=inclusion.review, number=number, reported_estimate=Decimal("0.26"),
+                                   reported_ci_low=Decimal("0.14"), reported_ci_high=Decimal("0.48"))  # fmt: skip
+        for a, n1, c, n2 in TABLES:
+            AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
     return live_server.url + inclusion.review.get_absolute_url()
 
 
@@ -52,7 +54,7 @@ def test_review_page_forest_plot_is_an_image_with_a_name(browser_page, review_ur
     page = browser_page
     page.goto(review_url)
 
-    plot = page.get_by_role("img", name=re.compile(r"^Forest plot: Secure attachment"))
+    plot = page.get_by_role("img", name=re.compile(r"^Forest plot: Secure attachment")).first
 
     assert plot.is_visible()
     assert plot.bounding_box()["width"] > 300
@@ -63,6 +65,6 @@ def test_review_page_forest_plot_prints(browser_page, review_url):
     page.goto(review_url)
     page.emulate_media(media="print")
 
-    plot = page.get_by_role("img", name=re.compile(r"^Forest plot"))
+    plot = page.get_by_role("img", name=re.compile(r"^Forest plot")).first
 
     assert plot.is_visible()
