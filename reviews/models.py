@@ -104,9 +104,11 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
     def for_listing(self):
-        """What the review list shows: programmes and collections each review speaks to."""
+        """What the review list shows: the programmes each review covers (directly or through its
+        included studies) and its collections."""
         return self.prefetch_related(
             Prefetch("programmes", queryset=Programme.objects.published().only("name", "slug")),
+            Prefetch("included_studies", queryset=IncludedStudy.objects.select_related("study__programme")),
             "collections",
         ).order_by(F("year").desc(nulls_last=True), "short_citation")
 

@@ -62,15 +62,26 @@ def test_review_detail_query_count_does_not_grow_with_the_review(client):
 def test_review_list_query_count_is_the_same_for_one_and_25_reviews(client):
     programme = ProgrammeFactory()
     collection = CollectionFactory()
-    ReviewFactory(programmes=[programme], collections=[collection])
+    IncludedStudyFactory(review=ReviewFactory(programmes=[programme], collections=[collection]))
     one = count_queries(client, reverse("reviews:review-list"))
     for _ in range(24):
-        ReviewFactory(programmes=[programme], collections=[collection])
+        IncludedStudyFactory(review=ReviewFactory(programmes=[programme], collections=[collection]))
 
     many = count_queries(client, reverse("reviews:review-list"))
 
-    # The reviews, their programmes and collections, and the two filter menus (collections, programmes).
-    assert one == many == 5 + 2
+    # The reviews, their programmes, included studies (with programme) and collections, and the two
+    # filter menus (collections, programmes).
+    assert one == many == 6 + 2
+
+
+def test_review_list_shows_programmes_reached_through_included_studies(client):
+    study = StudyFactory(programme=ProgrammeFactory(name="Infant-Parent Psychotherapy"))
+    IncludedStudyFactory(study=study)
+
+    response = client.get(reverse("reviews:review-list"))
+
+    assert b"Programmes: <a" in response.content
+    assert b"Infant-Parent Psychotherapy</a>" in response.content
 
 
 def test_review_detail_shows_risk_of_bias_grid_with_symbols_and_words(client):
