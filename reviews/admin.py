@@ -62,6 +62,7 @@ class ReviewAdmin(HistoryRecordedAdmin):
     prepopulated_fields = {"slug": ["short_citation"]}
     autocomplete_fields = ["programmes", "collections", "reviews_summarised"]
     inlines = [IncludedStudyInline, AnalysisRowLinkInline]
+    readonly_fields = ["risk_of_bias_summary"]
     fieldsets = [
         (
             "Citation",
@@ -72,8 +73,24 @@ class ReviewAdmin(HistoryRecordedAdmin):
         ("In our own words", {"fields": ["summary", "key_messages", "conclusions", "is_demonstration"]}),
         ("What it speaks to", {"fields": ["programmes", "collections", "reviews_summarised"]}),
         ("Publication", {"fields": ["status", "published_on"]}),
+        (
+            "Risk of bias, as the public page shows it",
+            {
+                "fields": ["risk_of_bias_summary"],
+                "description": "Judge each included study by following its link in the table of included studies.",
+            },
+        ),
         RECORD_FIELDSET,
     ]
+
+    @admin.display(description="summary")
+    def risk_of_bias_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the review and add its included studies first."
+        review = Review.objects.for_detail().get(pk=obj.pk)
+        if not review.included_studies.all():
+            return "No included studies yet."
+        return render_to_string("reviews/_risk_of_bias.html", {"review": review})
 
     def get_queryset(self, request):
         return (

@@ -148,3 +148,14 @@ def test_admin_included_study_saves_risk_of_bias_judgements(analyst_client):
     assert response.status_code == 302
     assert RiskOfBias.objects.filter(included_study=inclusion).count() == 2
     assert IncludedStudy.objects.get(pk=inclusion.pk).label == "Cooper 2003"
+
+
+def test_admin_review_page_shows_the_risk_of_bias_grid(analyst_client):
+    inclusion = IncludedStudyFactory(label="Sleed 2013")
+    RiskOfBias.objects.create(included_study=inclusion, domain="sequence", judgement="high")
+
+    response = analyst_client.get(reverse("admin:reviews_review_change", args=[inclusion.review.pk]))
+
+    content = response.content.decode()
+    assert "Included studies and their risk of bias" in content
+    assert 'High<span class="govuk-visually-hidden"> risk</span>' in content
