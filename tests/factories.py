@@ -95,3 +95,73 @@ class PublicationEventFactory(factory.django.DjangoModelFactory):
     evidence_rating_after = "3"
     cost_rating_before = ""
     cost_rating_after = "NA"
+
+
+# --------------------------------------------------------------------------- reviews (issue 5)
+from reviews import models as review_models  # noqa: E402
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = review_models.Review
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"A systematic review {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    short_citation = factory.Sequence(lambda n: f"Reviewer et al. ({2000 + n % 20})")
+    authors = "Reviewer, R."
+    year = 2015
+    kind = review_models.ReviewKind.SYSTEMATIC
+    status = models.PublicationStatus.PUBLISHED
+    published_on = datetime.date(2024, 1, 1)
+
+    @factory.post_generation
+    def programmes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.programmes.set(extracted)
+
+    @factory.post_generation
+    def collections(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.collections.set(extracted)
+
+
+class IncludedStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = review_models.IncludedStudy
+
+    review = factory.SubFactory(ReviewFactory)
+    study = factory.SubFactory(StudyFactory)
+
+
+class RiskOfBiasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = review_models.RiskOfBias
+
+    included_study = factory.SubFactory(IncludedStudyFactory)
+    domain = review_models.BiasDomain.SEQUENCE
+    judgement = review_models.BiasJudgement.LOW
+
+
+class AnalysisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = review_models.Analysis
+
+    review = factory.SubFactory(ReviewFactory)
+    outcome = "Secure attachment"
+    comparison = "Programme vs control"
+    effect_measure = review_models.EffectMeasure.RR
+    model = review_models.PoolingModel.RANDOM
+    method = review_models.PoolingMethod.IV
+
+
+class AnalysisRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = review_models.AnalysisRow
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    label = factory.Sequence(lambda n: f"Trial {n}")
+    events_t = 10
+    n_t = 50
+    events_c = 5
+    n_c = 50

@@ -1,0 +1,40 @@
+"""The review list's search and filters: free text, kind, year, collection and programme."""
+
+import django_filters
+from django.db.models import Q
+
+from catalogue.models import Collection, Programme
+
+from .models import Review, ReviewKind
+
+
+class ReviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search reviews", method="filter_search")
+    kind = django_filters.ChoiceFilter(label="Kind of review", choices=ReviewKind.choices, empty_label="Any kind")
+    year_from = django_filters.NumberFilter(label="Published from (year)", field_name="year", lookup_expr="gte")
+    year_to = django_filters.NumberFilter(label="Published up to (year)", field_name="year", lookup_expr="lte")
+    collection = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=Collection.objects.all(),
+        to_field_name="slug",
+        field_name="collections",
+        empty_label="Any topic",
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label="Programme",
+        queryset=Programme.objects.published(),
+        to_field_name="slug",
+        method="filter_programme",
+        empty_label="Any programme",
+    )
+
+    class Meta:
+        model = Review
+        fields = ["q", "kind", "year_from", "year_to", "collection", "programme"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_programme(self, queryset, name, programme):
+        # A review speaks to a programme directly, or by including one of its studies.
+        return queryset.filter(Q(programmes=programme) | Q(included_studies__study__programme=programme)).distinct()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.review_list, name="review-list"),
+    path("<slug:slug>/", views.review_detail, name="review-detail"),
+]

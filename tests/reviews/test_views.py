@@ -1,0 +1,252 @@
+"""Public review pages: what a commissioner sees, and a fixed number of queries however big the review."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import Programme, PublicationStatus
+from reviews.models import BIAS_DOMAIN_ORDER, BiasJudgement
+from tests.factories import (
+    AnalysisFactory,
+    AnalysisRowFactory,
+    CollectionFactory,
+    IncludedStudyFactory,
+    ProgrammeFactory,
+    ReviewFactory,
+    RiskOfBiasFactory,
+    StudyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TABLES = [(4, 123, 11, 139), (6, 306, 29, 303), (3, 231, 11, 220), (62, 13598, 248, 12867)]
+
+
+def build_review(*, studies=1, analyses=1, rows=2, **fields):
+    review = ReviewFactory(**fields)
+    for _ in range(studies):
+        inclusion = IncludedStudyFactory(review=review)
+        for domain in BIAS_DOMAIN_ORDER:
+            RiskOfBiasFactory(included_study=inclusion, domain=domain, judgement=BiasJudgement.UNCLEAR)
+    for number in range(analyses):
+        analysis = AnalysisFactory(review=review, number=str(number + 1), reported_estimate=Decimal("0.30"),
+                                   reported_ci_low=Decimal("0.15"), reported_ci_high=Decimal("0.60"))  # fmt: skip
+        for a, n1, c, n2 in TABLES[:rows]:
+            AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+    return review
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_review_detail_query_count_does_not_grow_with_the_review(client):
+    small = build_review(studies=1, analyses=1, rows=2)
+    large = build_review(studies=8, analyses=4, rows=4)
+
+    small_count = count_queries(client, small.get_absolute_url())
+    large_count = count_queries(client, large.get_absolute_url())
+
+    # The review, then one query each for included studies, their judgements, analyses, study rows,
+    # programmes, collections, reviews summarised and reviews summarising it.
+    assert small_count == large_count == 9
+
+
+def test_review_list_query_count_is_the_same_for_one_and_25_reviews(client):
+    programme = ProgrammeFactory()
+    collection = CollectionFactory()
+    IncludedStudyFactory(review=ReviewFactory(programmes=[programme], collections=[collection]))
+    one = count_queries(client, reverse("reviews:review-list"))
+    for _ in range(24):
+        IncludedStudyFactory(review=ReviewFactory(programmes=[programme], collections=[collection]))
+
+    many = count_queries(client, reverse("reviews:review-list"))
+
+    # The reviews, their programmes, included studies (with programme) and collections, and the two
+    # filter menus (collections, programmes).
+    assert one == many == 6 + 2
+
+
+def test_review_list_shows_programmes_reached_through_included_studies(client):
+    study = StudyFactory(programme=ProgrammeFactory(name="Infant-Parent Psychotherapy"))
+    IncludedStudyFactory(study=study)
+
+    response = client.get(reverse("reviews:review-list"))
+
+    assert b"Programmes: <a" in response.content
+    assert b"Infant-Parent Psychotherapy</a>" in response.content
+
+
+def test_review_detail_shows_risk_of_bias_grid_with_symbols_and_words(client):
+    review = build_review()
+
+    response = client.get(review.get_absolute_url())
+
+    content = response.content.decode()
+    assert "Included studies and their risk of bias" in content
+    assert content.count('Unclear<span class="govuk-visually-hidden"> risk</span>') == 7
+    assert ">?</text>" in content  # the symbol in the circle, not colour alone
+    assert '<th scope="col" class="govuk-table__header govuk-!-font-size-16">Sequence generation</th>' in content
+    assert "<strong>?</strong> unclear risk (yellow)" in content
+
+
+def test_review_detail_draws_forest_plot_with_role_title_and_description(client):
+    review = build_review()
+    analysis = review.analyses.get()
+
+    response = client.get(review.get_absolute_url())
+
+    content = response.content.decode()
+    assert 'role="img"' in content
+    assert f'aria-labelledby="forest-{analysis.pk}-title forest-{analysis.pk}-desc"' in content
+    assert f'<title id="forest-{analysis.pk}-title">Forest plot: Secure attachment' in content
+    assert f'<desc id="forest-{analysis.pk}-desc">' in content
+    assert "The forest plot&#x27;s numbers" in content or "The forest plot's numbers" in content
+
+
+def test_review_detail_has_no_inline_style_for_the_csp(client):
+    review = build_review()
+
+    response = client.get(review.get_absolute_url())
+
+    assert b"style=" not in response.content
+    assert b"<script>" not in response.content
+
+
+def test_review_detail_flags_a_reported_result_that_recomputation_does_not_match(client):
+    review = build_review(rows=2)  # two BCG trials pool to RR 0.2658 [0.1341, 0.5268]; 0.30 is reported
+
+    response = client.get(review.get_absolute_url())
+
+    assert "Our recomputation does not match what the review reports" in response.content.decode()
+    assert "estimate: the review reports 0.30, we get 0.2658 (allowed difference 0.005)" in response.content.decode()
+
+
+def test_review_detail_reads_pooled_result_in_plain_words(client):
+    review = build_review(analyses=1, rows=0)
+
+    response = client.get(review.get_absolute_url())
+
+    content = response.content.decode()
+    assert "Secure attachment: 70% less likely in the Programme group than in the control group" in content
+    assert "95% confidence interval 0.15 to 0.60" in content
+
+
+def test_review_detail_links_included_study_to_its_programme(client):
+    programme = ProgrammeFactory(name="Infant-Parent Psychotherapy", slug="infant-parent-psychotherapy")
+    study = StudyFactory(programme=programme, number=1, citation_label="Lieberman et al (1991)")
+    inclusion = IncludedStudyFactory(study=study, label="Lieberman 1991")
+    RiskOfBiasFactory(included_study=inclusion)
+
+    response = client.get(inclusion.review.get_absolute_url())
+
+    assert f'href="{programme.get_absolute_url()}#study-1"'.encode() in response.content
+
+
+def test_review_detail_of_a_draft_is_not_found(client):
+    review = ReviewFactory(status=PublicationStatus.DRAFT, published_on=None)
+
+    response = client.get(review.get_absolute_url())
+
+    assert response.status_code == 404
+
+
+def test_review_detail_demonstration_says_it_is_not_evidence(client):
+    review = ReviewFactory(is_demonstration=True)
+
+    response = client.get(review.get_absolute_url())
+
+    assert b"It is not evidence about any programme" in response.content
+
+
+def test_review_list_filters_by_kind_and_search(client):
+    ReviewFactory(title="Parent-infant psychotherapy", kind="cochrane")
+    ReviewFactory(title="Infant massage", kind="meta_analysis")
+
+    response = client.get(reverse("reviews:review-list"), {"kind": "cochrane", "q": "psychotherapy"})
+
+    assert b"Parent-infant psychotherapy" in response.content
+    assert b"Infant massage" not in response.content
+
+
+def test_review_list_filters_by_programme_through_included_studies(client):
+    study = StudyFactory()
+    IncludedStudyFactory(study=study, review=ReviewFactory(title="Includes the trial"))
+    ReviewFactory(title="Unrelated review")
+
+    response = client.get(reverse("reviews:review-list"), {"programme": study.programme.slug})
+
+    assert b"Includes the trial" in response.content
+    assert b"Unrelated review" not in response.content
+
+
+def test_review_list_bad_year_shows_message_not_error(client):
+    response = client.get(reverse("reviews:review-list"), {"year_from": "soon"})
+
+    assert response.status_code == 200
+    assert b"Enter a number" in response.content
+
+
+def test_review_list_hides_drafts(client):
+    ReviewFactory(title="Draft review", status=PublicationStatus.DRAFT, published_on=None)
+
+    response = client.get(reverse("reviews:review-list"))
+
+    assert b"Draft review" not in response.content
+
+
+# ---------------------------------------------------------------- the programme page's partial
+PROGRAMME_PREFETCH = ("studies__review_inclusions__review", "reviews")
+
+
+def render_programme_reviews(programme_pk):
+    programme = Programme.objects.prefetch_related(*PROGRAMME_PREFETCH).get(pk=programme_pk)
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("catalogue/_programme_reviews.html", {"programme": programme})
+    return html, len(queries)
+
+
+def test_programme_reviews_partial_lists_published_reviews_of_its_studies_without_queries():
+    study = StudyFactory(citation_label="Cicchetti et al (2006)", number=2)
+    IncludedStudyFactory(study=study, review=ReviewFactory(short_citation="Barlow et al. (2015)"))
+    IncludedStudyFactory(
+        study=study, review=ReviewFactory(short_citation="Hidden (2020)", status="draft", published_on=None)
+    )
+    ReviewFactory(short_citation="Direct (2016)", programmes=[study.programme])
+
+    html, queries = render_programme_reviews(study.programme.pk)
+
+    assert queries == 0
+    assert "Barlow et al. (2015)" in html
+    assert "Direct (2016)" in html
+    assert "Hidden (2020)" not in html
+    assert 'href="#study-2">Cicchetti et al (2006)</a>' in html
+
+
+def test_programme_reviews_partial_is_empty_without_reviews():
+    programme = ProgrammeFactory()
+
+    html, _ = render_programme_reviews(programme.pk)
+
+    assert "Reviews that include" not in html
+
+
+def test_study_reviews_partial_links_the_reviews_that_include_a_study():
+    study = StudyFactory()
+    review = ReviewFactory(short_citation="Barlow et al. (2015)")
+    IncludedStudyFactory(study=study, review=review)
+    programme = Programme.objects.prefetch_related(*PROGRAMME_PREFETCH).get(pk=study.programme.pk)
+    prefetched = programme.studies.all()[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string("reviews/_study_reviews.html", {"study": prefetched})
+
+    assert len(queries) == 0
+    assert f'<a class="govuk-link" href="{review.get_absolute_url()}">Barlow et al. (2015)</a>' in html
