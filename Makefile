@@ -37,6 +37,7 @@ migrate: venv
 # Loading twice is safe: the fixtures carry fixed primary keys, so a second load updates the same rows.
 data: migrate
 	$(PY) manage.py loaddata $(sort $(wildcard fixtures/*.json))
+	$(PY) manage.py rebuild_search_index
 
 demo-users: migrate
 	$(PY) manage.py create_demo_users --port $(PORT)

@@ -20,6 +20,7 @@ from .models import (
     Study,
     TheoryOfChangeStep,
 )
+from .search import refresh_search_documents
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 RECORD_FIELDSET = ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]})
@@ -48,6 +49,23 @@ class RecordedAdmin(admin.ModelAdmin):
         for instance in formset.deleted_objects:
             instance.delete()
         formset.save_m2m()
+
+
+# ----- public catalogue (issue 3): keep the search text current when an analyst saves.
+class RefreshesSearchAdmin(admin.ModelAdmin):
+    """Recomputes the saved programme's search text once the form and its inlines are saved."""
+
+    def search_programme_id(self, obj):
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        programme_ids = {form.initial.get("programme"), self.search_programme_id(form.instance)} - {None}
+        if programme_ids:
+            refresh_search_documents(programme_ids)
+
+
+# ----- end public catalogue
 
 
 # --------------------------------------------------------------------------- lookups
@@ -100,7 +118,10 @@ class StudyRowInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(RecordedAdmin):
+class ProgrammeAdmin(RefreshesSearchAdmin, RecordedAdmin):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.pk
+
     list_display = [
         "name",
         "acronym",
@@ -264,7 +285,10 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Study)
-class StudyAdmin(RecordedAdmin):
+class StudyAdmin(RefreshesSearchAdmin, RecordedAdmin):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.programme_id
+
     list_display = ["citation_label", "programme", "number", "design", "rating", "sample_size", "year", "finding_count"]
     list_filter = [
         "design",
@@ -317,7 +341,10 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(RecordedAdmin):
+class FindingAdmin(RefreshesSearchAdmin, RecordedAdmin):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.study.programme_id
+
     list_display = ["__str__", "outcome", "timing", "months_after_end", "improvement_index", "significant"]
     list_filter = ["outcome__domain", "timing", "significant", "direction", "reporter", "study__programme"]
     list_select_related = ["study", "outcome"]
