@@ -64,3 +64,29 @@ def yes_no_unknown(value, *, yes: str, no: str, unknown: str = "Not known") -> s
 def ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+EVIDENCE_MEANINGS = {
+    4: "evidence of effectiveness",
+    3: "evidence of efficacy",
+    2: "preliminary evidence",
+    1: "not level 2: the best evaluation does not yet show a benefit",
+    0: "found not to be effective in a rigorous evaluation",
+}
+COST_MEANINGS = {
+    1: "under £100 per child or family",
+    2: "£100 to £499 per child or family",
+    3: "£500 to £999 per child or family",
+    4: "£1,000 to £2,000 per child or family",
+    5: "over £2,000 per child or family",
+}
+
+
+def evidence_meaning(level) -> str:
+    """The evidence level in words, without its code: "evidence of efficacy"."""
+    return EVIDENCE_MEANINGS.get(level, "not yet rated")
+
+
+def cost_meaning(rating) -> str:
+    """The cost band in words, without its code; NA when the information is not available."""
+    return COST_MEANINGS.get(rating, "information not available")

@@ -30,3 +30,13 @@ def lines(text):
 def names(related_manager):
     """ "Infants (under 1), Toddlers (1 to 2)" from a prefetched many-to-many."""
     return ", ".join(str(row) for row in related_manager.all())
+
+
+@register.filter
+def evidence_meaning(level):
+    return display.evidence_meaning(level)
+
+
+@register.filter
+def cost_meaning(rating):
+    return display.cost_meaning(rating)

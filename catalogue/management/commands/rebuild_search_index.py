@@ -11,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         refresh_search_documents()
-        self.stdout.write(f"Search text rebuilt for {Programme.objects.count()} programmes.")
+        count = Programme.objects.count()
+        self.stdout.write(f"Search text rebuilt for {count} programme{'' if count == 1 else 's'}.")
