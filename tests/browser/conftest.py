@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an asyncio loop in this thread; Django's ORM (used to build test
-# data) refuses to run "inside" a loop unless told this is deliberate.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -30,8 +26,13 @@ ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots"))  # noqa: S108
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for the module (the whole suite lives in one module, so one per run).
+
+    Module rather than session scope so the browser and its event loop are gone before the
+    non-database tests, which pytest-django runs last, start.
+    """
     if not CHROMIUM.exists():
         message = f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium)."
         if ON_CI:
@@ -39,10 +40,21 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM (building test data,
+    # flushing the database) refuses to run "inside" a loop unless told this is deliberate. Only
+    # while the browser runs: `manage.py check --deploy` rightly rejects the variable.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
