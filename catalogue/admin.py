@@ -53,7 +53,7 @@ class RecordedAdmin(admin.ModelAdmin):
 
 # ----- public catalogue (issue 3): keep the search text current when an analyst saves.
 class RefreshesSearchAdmin(admin.ModelAdmin):
-    """Recomputes the saved programme's search text once the form and its inlines are saved."""
+    """Recomputes the programme's search text once a form and its inlines are saved, or a record deleted."""
 
     def search_programme_id(self, obj):
         raise NotImplementedError
@@ -63,6 +63,12 @@ class RefreshesSearchAdmin(admin.ModelAdmin):
         programme_ids = {form.initial.get("programme"), self.search_programme_id(form.instance)} - {None}
         if programme_ids:
             refresh_search_documents(programme_ids)
+
+    def delete_model(self, request, obj):
+        programme_id = self.search_programme_id(obj)
+        super().delete_model(request, obj)
+        if programme_id is not None:
+            refresh_search_documents([programme_id])
 
 
 # ----- end public catalogue

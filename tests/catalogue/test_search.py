@@ -138,6 +138,16 @@ def test_admin_finding_save_adds_outcome_name_to_search_document(analyst_client)
     assert "Fewer child protection reports" in study.programme.search_document
 
 
+def test_admin_finding_delete_removes_outcome_name_from_search_document(analyst_client):
+    finding = FindingFactory(outcome=OutcomeFactory(name="Fewer hospital admissions"))
+    refresh_search_documents()
+    url = reverse("admin:catalogue_finding_delete", args=[finding.pk])
+    response = analyst_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    finding.study.programme.refresh_from_db()
+    assert "hospital admissions" not in finding.study.programme.search_document
+
+
 def _admin_form(client, url):
     """The change form's current values, as the browser would post them back."""
     response = client.get(url)
