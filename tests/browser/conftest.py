@@ -59,10 +59,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh desktop-sized tab whose relative URLs go to the live server."""
+    """A fresh desktop-sized tab whose relative URLs go to the live server.
+
+    `page.console_errors` collects what the browser logged as errors, e.g. a CSP violation.
+    """
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
     context.close()
 

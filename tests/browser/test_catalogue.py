@@ -118,6 +118,7 @@ def test_programme_page_prints_without_navigation(page, catalogue, shots):
 def test_axe_finds_no_violations(page, catalogue, path):
     page.goto(path)
     assert_accessible(page)
+    assert page.console_errors == []  # e.g. nothing the Content-Security-Policy blocked
 
 
 @pytest.mark.skipif(
