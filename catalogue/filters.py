@@ -40,6 +40,7 @@ COST_CHOICES = [(str(value), label) for value, label in CostRating.choices if va
     ("NA", "NA – information not available")
 ]
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+MAX_PROBLEMS = 10
 
 SORTS = {
     "relevance": "Best match",
@@ -169,7 +170,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             return self.lookup_options[param]
         if param == "outcome":
             return [(slug, o.name) for slug, o in self.outcomes.items()]
-        return dict(self.base_filters[param].extra)["choices"]
+        return self.base_filters[param].extra["choices"]
 
     def _usable(self, data) -> QueryDict:
         """A copy of `data` without values that are not options, noting each one dropped."""
@@ -198,7 +199,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                 valid = {value for value, _ in self.choices_for(key)}
                 kept = [value for value in dict.fromkeys(values) if value in valid]
                 dropped = [value for value in dict.fromkeys(values) if value not in valid and value != ""]
-                if not self.base_filters[key].field_class.__name__.startswith("Multiple"):
+                if not isinstance(self.base_filters[key], django_filters.MultipleChoiceFilter):
                     kept = kept[-1:]
                 if kept:
                     usable.setlist(key, kept)
@@ -212,6 +213,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                     )
             else:
                 usable.setlist(key, values)
+        # A mangled URL can carry thousands of values; a few examples explain the problem.
+        del self.problems[MAX_PROBLEMS:]
         return usable
 
     @property

@@ -175,3 +175,9 @@ def test_active_filters_each_link_to_the_list_without_it(catalogue):
     tags = run("age=infants&age=toddlers&min_evidence=3&page=2").active_filters()
     assert ("Age group", "Infants (under 1)", "age=toddlers&min_evidence=3") in tags
     assert ("Minimum evidence rating", "Level 3 or above", "age=infants&age=toddlers") in tags
+
+
+def test_thousands_of_unknown_values_give_a_short_explanation(catalogue):
+    filterset = run("&".join(f"age=x{n}" for n in range(900)) + "&age=infants")
+    assert len(filterset.problems) == 10
+    assert len(filterset.qs) == 3
