@@ -233,8 +233,10 @@ def test_programme_page_shows_every_section(client):
     for expected in [
         "Infant-Parent Psychotherapy",
         "About one specific programme.",
-        "Evidence rating: 3+",
-        "Cost rating: NA",
+        'id="evidence-rating"',
+        'id="cost-rating"',
+        '<strong class="app-rating">3+</strong>',
+        '<strong class="app-rating">NA</strong>',
         "Supporting children&#x27;s mental health and wellbeing",
         "28.7-point increase",
         "+33",
