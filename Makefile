@@ -38,6 +38,7 @@ migrate: venv
 data: migrate
 	$(PY) manage.py loaddata $(sort $(wildcard fixtures/*.json))
 	$(PY) manage.py recompute_evidence  # evidence (issue 4): loaddata bypasses save()
+	$(PY) manage.py rebuild_search_index
 
 demo-users: migrate
 	$(PY) manage.py create_demo_users --port $(PORT)

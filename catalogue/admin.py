@@ -31,6 +31,7 @@ from .models import (
     TheoryOfChangeStep,
 )
 from .resources import FindingResource, PublicationResource, StudyResource
+from .search import refresh_search_documents
 from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -83,6 +84,29 @@ class RecordedAdmin(ExportAdmin):
         formset.save_m2m()
 
 
+# ----- public catalogue (issue 3): keep the search text current when an analyst saves.
+class RefreshesSearchAdmin(admin.ModelAdmin):
+    """Recomputes the programme's search text once a form and its inlines are saved, or a record deleted."""
+
+    def search_programme_id(self, obj):
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        programme_ids = {form.initial.get("programme"), self.search_programme_id(form.instance)} - {None}
+        if programme_ids:
+            refresh_search_documents(programme_ids)
+
+    def delete_model(self, request, obj):
+        programme_id = self.search_programme_id(obj)
+        super().delete_model(request, obj)
+        if programme_id is not None:
+            refresh_search_documents([programme_id])
+
+
+# ----- end public catalogue
+
+
 # --------------------------------------------------------------------------- lookups
 @admin.register(AgeGroup, LevelOfNeed, DeliveryModel, Setting, Country)
 class LookupAdmin(ExportAdmin):
@@ -133,7 +157,10 @@ class StudyRowInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProgrammeEvidenceAdminMixin, ProgrammeWorkflowMixin, RecordedAdmin):
+class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, ProgrammeWorkflowMixin, RecordedAdmin):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.pk
+
     list_display = [
         "name",
         "acronym",
@@ -303,7 +330,12 @@ class FindingInline(FindingInlineEvidenceMixin, admin.StackedInline):
 
 
 @admin.register(Study)
-class StudyAdmin(StudyEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin):
+class StudyAdmin(
+    RefreshesSearchAdmin, StudyEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
+):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.programme_id
+
     resource_classes = [StudyResource]
     import_template_name = "admin/catalogue/import.html"
 
@@ -361,7 +393,12 @@ class PublicationAdmin(PublishedEvidenceDeleteMixin, ImportExportAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(FindingEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin):
+class FindingAdmin(
+    RefreshesSearchAdmin, FindingEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
+):
+    def search_programme_id(self, obj):  # public catalogue (issue 3)
+        return obj.study.programme_id
+
     resource_classes = [FindingResource]
     import_template_name = "admin/catalogue/import.html"
 

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import simple_history
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -305,6 +306,49 @@ class ProgrammeQuerySet(models.QuerySet):
         """Programmes the public may see. Drafts, those in review and archived ones never are."""
         return self.filter(status=PublicationStatus.PUBLISHED)
 
+    # ----- public catalogue (issue 3): reads for the list, the programme page, compare and CSV.
+    def search(self, text):
+        """Programmes matching free text, best first in a `search_rank` annotation.
+
+        Full-text with a trigram fallback on PostgreSQL, word-by-word matching on SQLite:
+        catalogue/search.py picks the implementation from the database vendor.
+        """
+        from .search import search_programmes
+
+        return search_programmes(self, text)
+
+    def for_listing(self):
+        """What a summary card on the programme list needs: the ages and levels of need it shows."""
+        return self.prefetch_related("age_groups", "levels_of_need")
+
+    def for_export(self):
+        """What a CSV row and a comparison column need: every characteristic and the outcome domains."""
+        return self.for_listing().prefetch_related(
+            "delivery_models",
+            "settings",
+            "countries",
+            models.Prefetch("studies", queryset=Study.objects.order_by("number", "pk")),
+            models.Prefetch("studies__findings", queryset=Finding.objects.select_related("outcome")),
+        )
+
+    def for_detail(self):
+        """Everything the programme page shows, in a fixed number of queries however many studies.
+
+        Feature partials that need more add their prefetch here, one clearly commented line each.
+        """
+        return self.for_export().prefetch_related(
+            "other_settings",
+            "collections",
+            "theory_of_change",
+            "studies__countries",
+            "studies__publications",
+            "publication_events",  # workflow (issue 6): the rating history
+            "studies__review_inclusions__review",  # reviews (issue 5): reviews citing each study
+            "reviews",  # reviews (issue 5): reviews that speak to the programme directly
+        )
+
+    # ----- end public catalogue
+
 
 class Programme(Recorded):
     """An early-intervention programme: what it is, who it serves, and how strong its evidence is.
@@ -555,6 +599,18 @@ class Programme(Recorded):
     last_reviewed_on = models.DateField(
         "last reviewed", null=True, blank=True, help_text="When the evidence on this page was last checked."
     )
+
+    # ----- public catalogue (issue 3): search text, recomputed by catalogue.search.refresh_search_documents.
+    search_document = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text="Name, acronym, summary, description and outcome names, kept current when the programme "
+        "or its studies are saved in the admin.",
+    )
+    # Filled on PostgreSQL only (weighted tsvector); stays empty on SQLite. GIN-indexed by migration 0003.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # ----- end public catalogue
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -1137,8 +1193,14 @@ class Finding(Recorded):
 # Design: docs/adr/0001-publishing.md. Writes go through catalogue/publishing.py.
 
 # A change note can be a sentence or two, longer than simple-history's default 100 characters.
+# Derived columns (search text, the supported rating) are left out: history records what people changed.
+_NOT_AUDITED = {Programme: ["search_document", "search_vector", "computed_evidence_rating"]}
 for _audited in (Programme, TheoryOfChangeStep, Collection, Study, Publication, Finding):
-    simple_history.register(_audited, history_change_reason_field=models.TextField(null=True))
+    simple_history.register(
+        _audited,
+        history_change_reason_field=models.TextField(null=True),
+        excluded_fields=_NOT_AUDITED.get(_audited, []),
+    )
 
 
 class PendingRevision(Recorded):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import PendingRevision, Programme, PublicationEvent, PublicationEventKind, PublicationStatus
+from .search import refresh_search_documents
 
 PUBLISH_PERMISSION = "catalogue.publish_programme"
 
@@ -158,8 +159,8 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
         raise ValidationError(f"{programme} is already published and has no pending changes.")
     programme.status = PublicationStatus.PUBLISHED
     programme.published_on = programme.published_on or timezone.localdate()
-    # The database rules (constraints, unique name and slug) as the admin states them. Not
-    # full_clean(): it rejects "unknown" on the nullable yes/no fields, which the admin allows.
+    # The database rules (constraints, unique name and slug) as the admin states them. Field-level
+    # validation already ran in the admin form that saved the draft or the revision.
     programme.validate_constraints()
     programme.validate_unique()
     _save(programme, user, change_note)
@@ -167,6 +168,8 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
         getattr(programme, name).set(ids)
     if revision:
         revision.delete()
+    # The public search must find what is now public: a revision's new summary, say.
+    refresh_search_documents([programme.pk])
     return _event(
         programme=programme, kind=PublicationEventKind.PUBLISHED, user=user, change_note=change_note, before=before
     )

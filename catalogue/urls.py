@@ -7,6 +7,10 @@ app_name = "catalogue"
 urlpatterns = [
     path("", views.home, name="home"),
     path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/export.csv", views.programme_export, name="programme-export"),
+    # Before the slug route, so "compare" is never read as a programme's slug.
+    path("programmes/compare/", views.programme_compare, name="programme-compare"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("collections/", views.collection_list, name="collection-list"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
 ]

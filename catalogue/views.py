@@ -1,26 +1,116 @@
 """Public pages. Each view: an optimised queryset, then render."""
 
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 
-from .models import Collection, Programme
+from . import display
+from .exports import programmes_csv_response
+from .filters import Problem, ProgrammeFilterSet, count_programmes_by
+from .forms import CompareSelection
+from .models import (
+    EVIDENCE_LEVEL_CODES,
+    Collection,
+    EvidenceLevel,
+    LevelOfNeed,
+    OutcomeDomain,
+    Programme,
+    PublicationStatus,
+)
+
+PAGE_SIZE = 20
 
 
 def home(request):
-    programmes = Programme.objects.published().order_by("name")
-    return render(request, "catalogue/home.html", {"programmes": programmes})
+    published = Programme.objects.published()
+    ids = published.values("pk")
+    by_level = count_programmes_by("evidence", ids)
+    by_domain = count_programmes_by("domain", ids)
+    by_need = count_programmes_by("need", ids)
+    context = {
+        "total": published.count(),
+        "levels": [
+            (code, EvidenceLevel(level).label, by_level.get(code, 0))
+            for level, code in sorted(EVIDENCE_LEVEL_CODES.items(), reverse=True)
+        ],
+        "domains": [(value, label, by_domain.get(value, 0)) for value, label in OutcomeDomain.choices],
+        "needs": [(need, by_need.get(need.slug, 0)) for need in LevelOfNeed.objects.all()],
+        "collections": Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes())),
+    }
+    return render(request, "catalogue/home.html", context)
 
 
 def programme_list(request):
-    programmes = Programme.objects.published().order_by("name")
-    return render(request, "catalogue/programme_list.html", {"programmes": programmes})
+    filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
+    if request.GET.get("format") == "csv":
+        return programmes_csv_response(filterset.qs.for_export(), request)
+    page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+    problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
+    context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
+    return render(request, "catalogue/programme_list.html", context)
+
+
+def programme_export(request):
+    filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
+    return programmes_csv_response(filterset.qs.for_export(), request)
 
 
 def programme_detail(request, slug):
-    programme = get_object_or_404(Programme.objects.published(), slug=slug)
-    return render(request, "catalogue/programme_detail.html", {"programme": programme})
+    # Staff may preview a draft at its public address; everyone else sees published pages only.
+    programme = get_object_or_404(Programme.objects.visible_to(request.user).for_detail(), slug=slug)
+    child_outcomes, family_outcomes = display.outcomes_by_domain(programme)
+    context = {
+        "programme": programme,
+        "child_outcomes": child_outcomes,
+        "family_outcomes": family_outcomes,
+        "is_preview": not programme.is_public,
+    }
+    return render(request, "catalogue/programme_detail.html", context)
+
+
+def programme_compare(request):
+    selection = CompareSelection(request.GET, Programme.objects.published().for_export())
+    columns = [(programme, *display.outcomes_by_domain(programme)) for programme in selection.programmes]
+    return render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
+
+
+def collection_list(request):
+    collections = Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes()))
+    return render(request, "catalogue/collection_list.html", {"collections": collections})
 
 
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection, slug=slug)
-    programmes = collection.programmes.published()
-    return render(request, "catalogue/collection_detail.html", {"collection": collection, "programmes": programmes})
+    programmes = (
+        collection.programmes.published()
+        .for_listing()
+        .order_by(F("evidence_level").desc(nulls_last=True), F("evidence_plus").desc(), "name")
+    )
+    context = {"collection": collection, "levels": _group_by_level(programmes)}
+    return render(request, "catalogue/collection_detail.html", context)
+
+
+# --------------------------------------------------------------------------- helpers
+def _published_programmes():
+    """Counts on collections include only what the public can open."""
+    return Q(programmes__status=PublicationStatus.PUBLISHED)
+
+
+def _page_problems(requested, page) -> list[Problem]:
+    if requested in (None, "") or requested == str(page.number):
+        return []
+    return [
+        Problem(
+            f"There is no page “{requested[:20]}” of these results, so we are showing page {page.number}.", "results"
+        )
+    ]
+
+
+def _group_by_level(programmes):
+    """[(level label, [programmes])] from the strongest evidence down; unrated programmes last."""
+    groups = {}
+    for programme in programmes:
+        level = programme.evidence_level
+        label = EvidenceLevel(level).label if level is not None else "Not yet rated"
+        groups.setdefault(label, []).append(programme)
+    return list(groups.items())

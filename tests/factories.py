@@ -165,3 +165,42 @@ class AnalysisRowFactory(factory.django.DjangoModelFactory):
     n_t = 50
     events_c = 5
     n_c = 50
+
+
+# ----- public catalogue (issue 3): lookups. get_or_create on slug, because migration 0002 seeds
+# the standard rows and browser tests (which flush the database) must be able to recreate them.
+class _LookupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Option {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class AgeGroupFactory(_LookupFactory):
+    class Meta:
+        model = models.AgeGroup
+
+
+class LevelOfNeedFactory(_LookupFactory):
+    class Meta:
+        model = models.LevelOfNeed
+
+
+class DeliveryModelFactory(_LookupFactory):
+    class Meta:
+        model = models.DeliveryModel
+
+
+class SettingFactory(_LookupFactory):
+    class Meta:
+        model = models.Setting
+
+
+class CountryFactory(_LookupFactory):
+    class Meta:
+        model = models.Country
+
+
+# ----- end public catalogue

@@ -1,0 +1,92 @@
+"""Arranging a programme's prefetched records for its public pages. Pure: no queries of its own.
+
+Every function here reads only what `Programme.objects.for_export()` / `for_detail()` prefetched.
+"""
+
+from dataclasses import dataclass
+
+from .models import OutcomeDomain
+
+
+@dataclass
+class DomainOutcomes:
+    domain: str
+    label: str
+    findings: list
+
+
+def headline_findings(programme) -> list:
+    """The findings the programme page lists as its outcomes, study by study."""
+    return [finding for study in programme.studies.all() for finding in study.findings.all() if finding.is_headline]
+
+
+def outcomes_by_domain(programme) -> tuple[list[DomainOutcomes], list]:
+    """(child outcomes grouped by domain in the standard domain order, parent and family findings)."""
+    groups = {domain: DomainOutcomes(domain, label, []) for domain, label in OutcomeDomain.choices}
+    for finding in headline_findings(programme):
+        groups[finding.outcome.domain].findings.append(finding)
+    family = groups.pop(OutcomeDomain.FAMILY).findings
+    return [group for group in groups.values() if group.findings], family
+
+
+def outcome_domain_labels(programme) -> list[str]:
+    """The outcome domains the programme's headline findings fall in, in the standard order."""
+    present = {finding.outcome.domain for finding in headline_findings(programme)}
+    return [label for domain, label in OutcomeDomain.choices if domain in present]
+
+
+def improvement_index_words(value) -> str:
+    """What an improvement index means for the average comparison-group member, in plain words.
+
+    The index is percentile points above the 50th percentile: +33 moves them to the 83rd.
+    """
+    if value is None:
+        return ""
+    percentile = 50 + int(value)
+    if value == 0:
+        return "No difference: the average person in the comparison group would stay at the 50th percentile."
+    if value > 0:
+        return (
+            f"If the average person in the comparison group (at the 50th percentile, with half their peers doing "
+            f"better) had received the programme, we would expect them to move up to the "
+            f"{ordinal(percentile)} percentile: better outcomes than {percentile}% of their peers."
+        )
+    return (
+        f"The programme group did worse: the average person in the comparison group would be expected to move "
+        f"down to the {ordinal(percentile)} percentile if they had received the programme."
+    )
+
+
+def yes_no_unknown(value, *, yes: str, no: str, unknown: str = "Not known") -> str:
+    return unknown if value is None else (yes if value else no)
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+EVIDENCE_MEANINGS = {
+    4: "evidence of effectiveness",
+    3: "evidence of efficacy",
+    2: "preliminary evidence",
+    1: "not level 2: the best evaluation does not yet show a benefit",
+    0: "found not to be effective in a rigorous evaluation",
+}
+COST_MEANINGS = {
+    1: "under £100 per child or family",
+    2: "£100 to £499 per child or family",
+    3: "£500 to £999 per child or family",
+    4: "£1,000 to £2,000 per child or family",
+    5: "over £2,000 per child or family",
+}
+
+
+def evidence_meaning(level) -> str:
+    """The evidence level in words, without its code: "evidence of efficacy"."""
+    return EVIDENCE_MEANINGS.get(level, "not yet rated")
+
+
+def cost_meaning(rating) -> str:
+    """The cost band in words, without its code; NA when the information is not available."""
+    return COST_MEANINGS.get(rating, "information not available")

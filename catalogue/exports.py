@@ -1,0 +1,75 @@
+"""The programme list as CSV: one row per programme, the columns a commissioner needs."""
+
+import csv
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from . import display
+from .models import EvidenceLevel
+
+COLUMNS = [
+    "Name",
+    "Acronym",
+    "URL",
+    "Evidence rating",
+    "Evidence rating meaning",
+    "Cost rating",
+    "Summary",
+    "Age groups",
+    "Levels of need",
+    "Delivery models",
+    "Settings",
+    "Countries where implemented",
+    "Implemented in the UK",
+    "Evaluated in the UK",
+    "Child outcome domains",
+    "Last reviewed",
+]
+# Spreadsheet programs run a cell starting with these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """The value as text, prefixed with ' when a spreadsheet would otherwise treat it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def programme_row(programme, build_absolute_uri) -> list[str]:
+    level = programme.evidence_level
+    row = [
+        programme.name,
+        programme.acronym,
+        build_absolute_uri(programme.get_absolute_url()),
+        programme.evidence_rating or "Not yet rated",
+        EvidenceLevel(level).label if level is not None else "",
+        programme.cost_rating_code,
+        programme.summary,
+        "; ".join(str(x) for x in programme.age_groups.all()),
+        "; ".join(str(x) for x in programme.levels_of_need.all()),
+        "; ".join(str(x) for x in programme.delivery_models.all()),
+        "; ".join(str(x) for x in programme.settings.all()),
+        "; ".join(str(x) for x in programme.countries.all()),
+        display.yes_no_unknown(programme.uk_provision, yes="Yes", no="No"),
+        display.yes_no_unknown(programme.uk_evaluation, yes="Yes", no="No"),
+        "; ".join(display.outcome_domain_labels(programme)),
+        programme.last_reviewed_on.isoformat() if programme.last_reviewed_on else "",
+    ]
+    return [safe_cell(cell) for cell in row]
+
+
+def programmes_csv_response(programmes, request) -> HttpResponse:
+    """A CSV download of `programmes` (already filtered, sorted and prefetched with for_export())."""
+    filename = f"evidence-guidebook-programmes-{timezone.localdate().isoformat()}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    # A byte-order mark so Excel reads the pound signs and dashes as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    for programme in programmes:
+        writer.writerow(programme_row(programme, request.build_absolute_uri))
+    return response

@@ -1,0 +1,365 @@
+"""The programme list's search, filters, facet counts and sort order.
+
+Every filter reads from the query string, so a URL is the whole state of the list and can be shared.
+Within one filter, ticked options are alternatives (infants OR toddlers); different filters combine
+(infants AND level 3). Each option shows how many programmes it would give: the counts for one
+filter apply every other filter but ignore that filter's own selection.
+
+Bad input never fails: values that are not options are dropped and reported in `problems`, so the
+page can say what it ignored while keeping everything that was valid.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db.models import Count, F, Q
+from django.http import QueryDict
+
+from .models import (
+    EVIDENCE_LEVEL_CODES,
+    AgeGroup,
+    Collection,
+    CostRating,
+    Country,
+    DeliveryModel,
+    EvidenceLevel,
+    Finding,
+    LevelOfNeed,
+    Outcome,
+    OutcomeDomain,
+    Programme,
+    Setting,
+)
+from .search import MAX_QUERY_LENGTH, clean_query
+
+EVIDENCE_CODES = {code: level for level, code in EVIDENCE_LEVEL_CODES.items()}
+EVIDENCE_CHOICES = [(EVIDENCE_LEVEL_CODES[level], label) for level, label in reversed(EvidenceLevel.choices)]
+MIN_EVIDENCE_CHOICES = [("4", "Level 4 only"), ("3", "Level 3 or above"), ("2", "Level 2 or above")]
+COST_CHOICES = [(str(value), label) for value, label in CostRating.choices if value is not None] + [
+    ("NA", "NA – information not available")
+]
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+MAX_PROBLEMS = 10
+
+SORTS = {
+    "relevance": "Best match",
+    "name": "Name (A to Z)",
+    "evidence": "Evidence rating (strongest first)",
+    "cost": "Cost rating (lowest first)",
+    "reviewed": "Last reviewed (most recent first)",
+}
+SORT_ORDER = {
+    "name": [F("name").asc()],
+    "evidence": [F("evidence_level").desc(nulls_last=True), F("evidence_plus").desc(), F("name").asc()],
+    # NA (no information) sorts after the cheapest and dearest alike: it is not "free".
+    "cost": [F("cost_rating").asc(nulls_last=True), F("name").asc()],
+    "reviewed": [F("last_reviewed_on").desc(nulls_last=True), F("name").asc()],
+    "relevance": [F("search_rank").desc(), F("name").asc()],
+}
+
+# Lookup filters: query-string key -> (Programme relations, lookup model, legend).
+LOOKUP_FACETS = {
+    "age": (("age_groups",), AgeGroup, "Age group"),
+    "need": (("levels_of_need",), LevelOfNeed, "Level of need"),
+    "delivery": (("delivery_models",), DeliveryModel, "Delivery model"),
+    # A school commissioner wants programmes that can run in schools, whether or not the best evidence did.
+    "setting": (("settings", "other_settings"), Setting, "Setting"),
+    "country": (("countries",), Country, "Country where implemented"),
+    "collection": (("collections",), Collection, "Collection"),
+}
+# The order filters appear in on the page.
+FACET_ORDER = [
+    "evidence",
+    "cost",
+    "age",
+    "domain",
+    "outcome",
+    "need",
+    "delivery",
+    "setting",
+    "uk_provision",
+    "uk_evaluation",
+    "country",
+    "collection",
+]
+FACET_LEGENDS = {
+    "evidence": "Evidence rating",
+    "min_evidence": "Minimum evidence rating",
+    "cost": "Cost rating",
+    "domain": "Child outcome domain",
+    "outcome": "Outcome",
+    "uk_provision": "Implemented in the UK",
+    "uk_evaluation": "Evaluated in the UK",
+    **{key: legend for key, (_, _, legend) in LOOKUP_FACETS.items()},
+}
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int = 0
+    checked: bool = False
+
+
+@dataclass
+class Facet:
+    param: str
+    legend: str
+    options: list[Option]
+    multiple: bool = True
+    extra: list[Option] = field(default_factory=list)  # the "minimum rating" radios under evidence
+
+    @property
+    def is_active(self) -> bool:
+        return any(option.checked for option in [*self.options, *self.extra])
+
+
+@dataclass
+class Problem:
+    """Something in the query string we could not use; `anchor` is the filter it concerns."""
+
+    message: str
+    anchor: str
+
+
+def headline_findings():
+    """Findings that make a programme "have" an outcome: those its page lists as outcomes."""
+    return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
+
+
+class ProgrammeFilterSet(django_filters.FilterSet):
+    """Search, filter and sort published programmes from the query string."""
+
+    q = django_filters.CharFilter(method="filter_search", label="Search programmes")
+    evidence = django_filters.MultipleChoiceFilter(choices=EVIDENCE_CHOICES, method="filter_evidence")
+    min_evidence = django_filters.ChoiceFilter(choices=MIN_EVIDENCE_CHOICES, method="filter_min_evidence")
+    cost = django_filters.MultipleChoiceFilter(choices=COST_CHOICES, method="filter_cost")
+    age = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    domain = django_filters.MultipleChoiceFilter(choices=OutcomeDomain.choices, method="filter_domain")
+    outcome = django_filters.MultipleChoiceFilter(method="filter_outcome")
+    need = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    delivery = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    setting = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    uk_provision = django_filters.ChoiceFilter(choices=YES_NO_CHOICES, method="filter_yes_no")
+    uk_evaluation = django_filters.ChoiceFilter(choices=YES_NO_CHOICES, method="filter_yes_no")
+    country = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    collection = django_filters.MultipleChoiceFilter(method="filter_lookup")
+
+    class Meta:
+        model = Programme
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        self.problems: list[Problem] = []
+        self.lookup_options = {
+            param: [(row.slug, row.name) for row in model.objects.all()]
+            for param, (_, model, _) in LOOKUP_FACETS.items()
+        }
+        self.outcomes = {o.slug: o for o in Outcome.objects.all()}
+        data = self._usable(data if data is not None else QueryDict())
+        super().__init__(data, queryset, **kwargs)
+        for param, options in self.lookup_options.items():
+            self.filters[param].extra["choices"] = options
+        self.filters["outcome"].extra["choices"] = [(slug, o.name) for slug, o in self.outcomes.items()]
+
+    # ------------------------------------------------------------------ cleaning the query string
+    def choices_for(self, param):
+        if param in self.lookup_options:
+            return self.lookup_options[param]
+        if param == "outcome":
+            return [(slug, o.name) for slug, o in self.outcomes.items()]
+        return self.base_filters[param].extra["choices"]
+
+    def _usable(self, data) -> QueryDict:
+        """A copy of `data` without values that are not options, noting each one dropped."""
+        usable = QueryDict(mutable=True)
+        for key in data:
+            values = data.getlist(key)
+            if key == "q":
+                text = clean_query(values[0] if values else "")
+                if values and len(values[0]) > MAX_QUERY_LENGTH:
+                    self.problems.append(
+                        Problem(
+                            f"Your search was too long, so we searched for its first {MAX_QUERY_LENGTH} characters.",
+                            "q",
+                        )
+                    )
+                if text:
+                    usable["q"] = text
+            elif key == "sort":
+                if values[-1] in SORTS:
+                    usable["sort"] = values[-1]
+                else:
+                    self.problems.append(
+                        Problem("We did not recognise that sort order, so the list is sorted by name.", "sort")
+                    )
+            elif key in FACET_LEGENDS:
+                valid = {value for value, _ in self.choices_for(key)}
+                kept = [value for value in dict.fromkeys(values) if value in valid]
+                dropped = [value for value in dict.fromkeys(values) if value not in valid and value != ""]
+                if not isinstance(self.base_filters[key], django_filters.MultipleChoiceFilter):
+                    kept = kept[-1:]
+                if kept:
+                    usable.setlist(key, kept)
+                for value in dropped:
+                    shown = clean_query(value)[:40] or "an empty value"
+                    self.problems.append(
+                        Problem(
+                            f"“{shown}” is not one of the options for {FACET_LEGENDS[key].lower()}, so we ignored it.",
+                            f"facet-{'evidence' if key == 'min_evidence' else key}",
+                        )
+                    )
+            else:
+                usable.setlist(key, values)
+        # A mangled URL can carry thousands of values; a few examples explain the problem.
+        del self.problems[MAX_PROBLEMS:]
+        return usable
+
+    @property
+    def search_text(self) -> str:
+        return self.data.get("q", "")
+
+    @property
+    def sort(self) -> str:
+        """The requested sort, or best match when searching and name otherwise."""
+        sort = self.data.get("sort")
+        if sort == "relevance" and not self.search_text:
+            sort = None
+        return sort or ("relevance" if self.search_text else "name")
+
+    @property
+    def sort_choices(self):
+        return [(key, label) for key, label in SORTS.items() if key != "relevance" or self.search_text]
+
+    # ------------------------------------------------------------------ the filters
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_evidence(self, queryset, name, value):
+        return queryset.filter(evidence_level__in=[EVIDENCE_CODES[code] for code in value])
+
+    def filter_min_evidence(self, queryset, name, value):
+        return queryset.filter(evidence_level__gte=int(value))
+
+    def filter_cost(self, queryset, name, value):
+        condition = Q(cost_rating__in=[int(v) for v in value if v != "NA"])
+        if "NA" in value:
+            condition |= Q(cost_rating__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_lookup(self, queryset, name, value):
+        relations, _, _ = LOOKUP_FACETS[name]
+        condition = Q()
+        for relation in relations:
+            condition |= Q(**{f"{relation}__slug__in": value})
+        # A subquery, not a join, so a programme matching two ticked options is listed once.
+        return queryset.filter(pk__in=Programme.objects.filter(condition).values("pk"))
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(pk__in=headline_findings().filter(outcome__domain__in=value).values("study__programme"))
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(pk__in=headline_findings().filter(outcome__slug__in=value).values("study__programme"))
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "yes"})
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).order_by(*SORT_ORDER[self.sort])
+
+    # ------------------------------------------------------------------ facet counts
+    def queryset_ignoring(self, *params):
+        """The programmes every filter except `params` allows (search always applies)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in params:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by().values("pk")
+
+    def facets(self) -> list[Facet]:
+        """Every filter with its options, each counted against the other filters: a fixed number of queries."""
+        self.form.is_valid()  # fills cleaned_data; invalid values were already dropped in _usable
+        facets = {}
+        for param in FACET_ORDER:
+            ignoring = ("evidence", "min_evidence") if param == "evidence" else (param,)
+            counts = count_programmes_by(param, self.queryset_ignoring(*ignoring))
+            facets[param] = self._facet(param, counts)
+        evidence_counts = {o.value: o.count for o in facets["evidence"].options}
+        facets["evidence"].extra = [
+            Option(
+                value,
+                label,
+                count=sum(evidence_counts.get(EVIDENCE_LEVEL_CODES[level], 0) for level in range(int(value), 5)),
+                checked=self.data.get("min_evidence") == value,
+            )
+            for value, label in MIN_EVIDENCE_CHOICES
+        ]
+        return list(facets.values())
+
+    def _facet(self, param, counts) -> Facet:
+        selected = set(self.data.getlist(param))
+        options = [
+            Option(value, label, counts.get(value, 0), value in selected) for value, label in self.choices_for(param)
+        ]
+        if param not in ("evidence", "cost", "domain", "uk_provision", "uk_evaluation"):
+            # Long lists show only options that would give results (or are ticked).
+            options = [o for o in options if o.count or o.checked]
+        multiple = param not in ("uk_provision", "uk_evaluation")
+        return Facet(param, FACET_LEGENDS[param], options, multiple=multiple)
+
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """(filter, option label, query string without it) for each applied filter value."""
+        labels = {param: dict(self.choices_for(param)) for param in ("min_evidence", *FACET_ORDER)}
+        tags = []
+        for param in ("q", "min_evidence", *FACET_ORDER):
+            for value in self.data.getlist(param):
+                remaining = self.data.copy()
+                remaining.setlist(param, [v for v in remaining.getlist(param) if v != value])
+                remaining.pop("page", None)
+                if param == "q":
+                    tags.append(("Search", f"“{value}”", remaining.urlencode()))
+                else:
+                    tags.append((FACET_LEGENDS[param], labels[param].get(value, value), remaining.urlencode()))
+        return tags
+
+
+def count_programmes_by(param, programme_ids) -> dict[str, int]:
+    """How many of `programme_ids` (a values("pk") queryset) each option of filter `param` would give.
+
+    One aggregate query per filter (two for settings), whatever the number of options or rows.
+    """
+    if param == "evidence":
+        rows = Programme.objects.filter(pk__in=programme_ids).values_list("evidence_level").annotate(n=Count("pk"))
+        return {EVIDENCE_LEVEL_CODES[level]: n for level, n in rows if level is not None}
+    if param == "cost":
+        rows = Programme.objects.filter(pk__in=programme_ids).values_list("cost_rating").annotate(n=Count("pk"))
+        return {("NA" if cost is None else str(cost)): n for cost, n in rows}
+    if param in ("uk_provision", "uk_evaluation"):
+        rows = Programme.objects.filter(pk__in=programme_ids).values_list(param).annotate(n=Count("pk"))
+        return {{True: "yes", False: "no"}[value]: n for value, n in rows if value is not None}
+    if param in ("domain", "outcome"):
+        key = "outcome__domain" if param == "domain" else "outcome__slug"
+        rows = (
+            headline_findings()
+            .filter(study__programme__in=programme_ids)
+            .values_list(key)
+            .annotate(n=Count("study__programme", distinct=True))
+        )
+        return dict(rows)
+    relations, model, _ = LOOKUP_FACETS[param]
+    if len(relations) == 1:
+        # Lookups and collections all reach programmes through `programmes`.
+        rows = (
+            model.objects.filter(programmes__in=programme_ids)
+            .values_list("slug")
+            .annotate(n=Count("programmes", distinct=True))
+        )
+        return dict(rows)
+    pairs = set()
+    for relation in relations:
+        through = getattr(Programme, relation).through
+        target = through._meta.get_field(model._meta.model_name).name
+        pairs |= set(through.objects.filter(programme__in=programme_ids).values_list("programme_id", f"{target}__slug"))
+    return dict(Counter(slug for _, slug in pairs))

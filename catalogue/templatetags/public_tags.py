@@ -1,0 +1,42 @@
+"""Template filters for the public catalogue pages (issue 3). Display only: no queries."""
+
+from django import template
+
+from catalogue import display
+
+register = template.Library()
+
+
+@register.filter
+def signed(value):
+    """+33, 0, -5: an improvement index always shows its sign."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def improvement_index_words(value):
+    return display.improvement_index_words(value)
+
+
+@register.filter
+def lines(text):
+    """Non-empty lines of a text field that analysts fill "one point per line"."""
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+@register.filter
+def names(related_manager):
+    """ "Infants (under 1), Toddlers (1 to 2)" from a prefetched many-to-many."""
+    return ", ".join(str(row) for row in related_manager.all())
+
+
+@register.filter
+def evidence_meaning(level):
+    return display.evidence_meaning(level)
+
+
+@register.filter
+def cost_meaning(rating):
+    return display.cost_meaning(rating)

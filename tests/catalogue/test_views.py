@@ -1,0 +1,336 @@
+"""The public pages: what a commissioner sees, bad input, CSV, and a fixed query count per page."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalogue.models import OutcomeDomain, PublicationStatus
+from tests.factories import (
+    AgeGroupFactory,
+    CollectionFactory,
+    CountryFactory,
+    FindingFactory,
+    LevelOfNeedFactory,
+    OutcomeFactory,
+    ProgrammeFactory,
+    PublicationFactory,
+    StudyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("catalogue:programme-list")
+COMPARE = reverse("catalogue:programme-compare")
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def full_programme(name="Infant-Parent Psychotherapy", studies=1, **kwargs):
+    """A published programme with characteristics, studies, publications and headline findings."""
+    programme = ProgrammeFactory(name=name, evidence_level=3, evidence_plus=True, **kwargs)
+    programme.age_groups.set([AgeGroupFactory(slug="infants", name="Infants (under 1)")])
+    programme.levels_of_need.set([LevelOfNeedFactory(slug="targeted-indicated", name="Targeted indicated")])
+    programme.countries.set([CountryFactory(slug="united-states", name="United States")])
+    collection = CollectionFactory()
+    collection.programmes.add(programme)
+    attachment = OutcomeFactory(name=f"Improved attachment security {name}")
+    family = OutcomeFactory(name=f"Increased empathic behaviour {name}", domain=OutcomeDomain.FAMILY)
+    for number in range(1, studies + 1):
+        study = StudyFactory(programme=programme, number=number, citation_label=f"Author et al ({1990 + number})")
+        study.countries.set([CountryFactory(slug="united-states")])
+        PublicationFactory(study=study, doi=f"10.1000/study.{number}", title=f"Trial {number}")
+        FindingFactory(study=study, outcome=attachment, improvement_index=33, statement="28.7-point increase")
+        FindingFactory(study=study, outcome=family, is_headline=True)
+    return programme
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# --------------------------------------------------------------------------- query budgets
+def test_programme_list_query_count_is_the_same_for_1_and_30_programmes(client):
+    full_programme("Programme 0")
+    one = count_queries(client, LIST + "?age=infants&min_evidence=3")
+    for n in range(1, 30):
+        full_programme(f"Programme {n}")
+    thirty = count_queries(client, LIST + "?age=infants&min_evidence=3")
+    assert one == thirty
+    assert thirty <= 30  # the budget: options, one aggregate per filter, the page and its prefetches
+
+
+def test_programme_detail_query_count_is_the_same_for_1_and_10_studies(client):
+    one = full_programme("One study", studies=1)
+    ten = full_programme("Ten studies", studies=10)
+    assert count_queries(client, one.get_absolute_url()) == count_queries(client, ten.get_absolute_url())
+
+
+def test_compare_and_csv_query_counts_do_not_grow_with_studies(client):
+    a, b = full_programme("A", studies=1), full_programme("B", studies=1)
+    small = count_queries(client, f"{COMPARE}?p={a.slug}&p={b.slug}")
+    csv_small = count_queries(client, LIST + "?format=csv")
+    c, d = full_programme("C", studies=6), full_programme("D", studies=6)
+    assert count_queries(client, f"{COMPARE}?p={c.slug}&p={d.slug}") == small
+    assert count_queries(client, LIST + "?format=csv") == csv_small
+
+
+def test_home_and_collection_query_counts_are_fixed(client):
+    first = full_programme("First")
+    collection = first.collections.get()
+    home, page = count_queries(client, "/"), count_queries(client, collection.get_absolute_url())
+    for n in range(5):
+        collection.programmes.add(full_programme(f"More {n}"))
+    assert count_queries(client, "/") == home
+    assert count_queries(client, collection.get_absolute_url()) == page
+
+
+# --------------------------------------------------------------------------- home
+def test_home_shows_search_and_counts_by_evidence_level(client):
+    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=4, status=PublicationStatus.DRAFT, published_on=None)
+    response = client.get("/")
+    body = text(response)
+    assert 'name="q"' in body
+    assert (
+        'Level 3 – evidence of efficacy</a></th>\n      <td class="govuk-table__cell govuk-table__cell--numeric">2<'
+        in body
+    )
+    assert "?need=targeted-indicated" in body  # browse by level of need (seeded lookups)
+    assert f"?domain={OutcomeDomain.MALTREATMENT}" in body
+
+
+# --------------------------------------------------------------------------- list
+def test_list_shows_summary_cards_with_ratings_and_compare_checkbox(client):
+    programme = full_programme()
+    body = text(client.get(LIST))
+    assert programme.name in body
+    assert "3+" in body and "Infants (under 1)" in body and "Targeted indicated" in body
+    assert f'name="p" type="checkbox" value="{programme.slug}"' in body
+    assert f'action="{COMPARE}"' in body
+
+
+def test_list_never_shows_drafts_or_archived_programmes(client):
+    ProgrammeFactory(name="Public one")
+    ProgrammeFactory(name="Draft one", status=PublicationStatus.DRAFT, published_on=None)
+    ProgrammeFactory(name="Archived one", status=PublicationStatus.ARCHIVED)
+    body = text(client.get(LIST))
+    assert "Public one" in body
+    assert "Draft one" not in body and "Archived one" not in body
+
+
+def test_list_shows_active_filters_as_removable_tags(client):
+    full_programme()
+    body = text(client.get(LIST + "?age=infants&min_evidence=3"))
+    assert "Remove filter </span>Age group: Infants (under 1)" in body
+    assert 'href="?min_evidence=3"' in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=-1",
+        "?page=99999999999999999999",
+        "?sort=drop+table",
+        "?age=%00",
+        "?evidence=5&cost=0&uk_provision=perhaps",
+        "?q=%22%27%3C%3E%26%7C%21%3A%2A",
+        "?q=%00%00",
+        "?q=" + "x" * 5000,
+        "?q=%F0%9F%98%80+attachment",
+        "?outcome=" + "a" * 300,
+        "?min_evidence=3&min_evidence=4",
+    ],
+)
+def test_list_with_bad_input_still_renders(client, query):
+    ProgrammeFactory(name="Still listed")
+    response = client.get(LIST + query)
+    assert response.status_code == 200
+    assert "Still listed" in text(response) or "No programmes match" in text(response)
+
+
+def test_list_explains_ignored_values_in_error_summary(client):
+    ProgrammeFactory(name="Still listed")
+    body = text(client.get(LIST + "?age=martians&page=7"))
+    assert "govuk-error-summary" in body
+    assert "“martians” is not one of the options for age group" in body
+    assert "There is no page “7”" in body
+    assert "Still listed" in body
+
+
+def test_list_paginates_and_keeps_filters_in_page_links(client):
+    for n in range(25):
+        ProgrammeFactory(name=f"Programme {n:02}", evidence_level=3)
+    body = text(client.get(LIST + "?min_evidence=3&page=2"))
+    assert "Programme 24" in body and "Programme 00" not in body
+    assert "?min_evidence=3&amp;page=1" in body
+
+
+def test_list_search_result_heading_names_the_query(client):
+    ProgrammeFactory(name="Family Nurse Partnership", acronym="FNP")
+    from catalogue.search import refresh_search_documents
+
+    refresh_search_documents()
+    body = text(client.get(LIST + "?q=FNP"))
+    assert "1 programme matching “FNP”" in body
+
+
+# --------------------------------------------------------------------------- CSV
+@pytest.mark.parametrize(
+    "url", [LIST + "?format=csv&min_evidence=3", reverse("catalogue:programme-export") + "?min_evidence=3"]
+)
+def test_csv_has_one_row_per_matching_programme(client, url):
+    full_programme("Infant-Parent Psychotherapy", studies=2)
+    ProgrammeFactory(name="Weak one", evidence_level=1)
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="evidence-guidebook-programmes-')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Name"] == "Infant-Parent Psychotherapy"
+    assert row["URL"] == "http://testserver/programmes/infant-parent-psychotherapy/"
+    assert row["Evidence rating"] == "3+"
+    assert row["Cost rating"] == "NA"
+    assert row["Age groups"] == "Infants (under 1)"
+    assert (
+        row["Child outcome domains"]
+        == "Supporting children's mental health and wellbeing; Parent, couple and family outcomes"
+    )
+    assert row["Countries where implemented"] == "United States"
+
+
+def test_csv_guards_against_formula_injection(client):
+    ProgrammeFactory(name='=HYPERLINK("http://evil")', summary="+1 cmd", acronym="@SUM")
+    response = client.get(LIST + "?format=csv")
+    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    assert row["Name"].startswith("'=")
+    assert row["Summary"] == "'+1 cmd"
+    assert row["Acronym"] == "'@SUM"
+
+
+# --------------------------------------------------------------------------- programme page
+def test_programme_page_shows_every_section(client):
+    programme = full_programme(
+        scope_note="About one specific programme.",
+        contact_name="Chandra Ghosh",
+        contact_email="chandra@example.org",
+        last_reviewed_on=datetime.date(2025, 3, 1),
+    )
+    programme.theory_of_change.create(order=1, text="Sensitive parenting builds secure attachment.")
+    body = text(client.get(programme.get_absolute_url()))
+    for expected in [
+        "Infant-Parent Psychotherapy",
+        "About one specific programme.",
+        'id="evidence-rating"',
+        'id="cost-rating"',
+        '<strong class="app-rating">3+</strong>',
+        '<strong class="app-rating">NA</strong>',
+        "Supporting children&#x27;s mental health and wellbeing",
+        "28.7-point increase",
+        "+33",
+        "move up to the 83rd percentile",
+        "Other outcomes for parents and families",
+        "Based on",
+        'href="#study-1"',
+        'id="study-1"',
+        "https://doi.org/10.1000/study.1",
+        "Key programme characteristics",
+        "United States",
+        "Sensitive parenting builds secure attachment.",
+        "Chandra Ghosh",
+        "1 January 2024",
+        "1 March 2025",
+        "Cite this page",
+        "http://testserver/programmes/infant-parent-psychotherapy/",
+    ]:
+        assert expected in body, expected
+
+
+@pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED])
+def test_programme_page_is_404_unless_published(client, status):
+    programme = ProgrammeFactory(status=status, published_on=None if status == PublicationStatus.DRAFT else None)
+    assert client.get(programme.get_absolute_url()).status_code == 404
+
+
+# --------------------------------------------------------------------------- comparison
+def test_compare_shows_programmes_side_by_side_and_says_it_is_not_a_ranking(client):
+    a = full_programme("Infant-Parent Psychotherapy")
+    b = full_programme("Child First")
+    body = text(client.get(f"{COMPARE}?p={a.slug}&p={b.slug}"))
+    assert "It is not a ranking" in body
+    assert body.index("Infant-Parent Psychotherapy") < body.index("Child First")
+    assert "+33" in body
+    assert "govuk-error-summary" not in body
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?p=only-one", "Choose at least 2 programmes"),
+        ("", "Choose at least 2 programmes"),
+        ("?p=a&p=nowhere", "We could not find a published programme called “nowhere”"),
+        ("?p=a&p=b&p=c&p=d&p=e", "You can compare up to 4 programmes at a time, so we left out E"),
+        ("?p=a&p=draft", "We could not find a published programme called “draft”"),
+    ],
+)
+def test_compare_explains_what_it_could_not_use(client, query, message):
+    for name in "ABCDE":
+        ProgrammeFactory(name=name, slug=name.lower())
+    ProgrammeFactory(name="Draft", slug="draft", status=PublicationStatus.DRAFT, published_on=None)
+    ProgrammeFactory(name="Only one", slug="only-one")
+    response = client.get(COMPARE + query)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in text(response)
+    assert message in text(response)
+
+
+def test_compare_with_one_valid_and_many_bogus_never_fails(client):
+    ProgrammeFactory(slug="a")
+    query = "&".join(f"p=x{n}" for n in range(200)) + "&p=a&p=%00"
+    assert client.get(f"{COMPARE}?{query}").status_code == 200
+
+
+# --------------------------------------------------------------------------- collections
+def test_collection_groups_published_programmes_by_evidence_level(client):
+    collection = CollectionFactory(name="Attachment")
+    collection.programmes.set(
+        [
+            ProgrammeFactory(name="Strong", evidence_level=4),
+            ProgrammeFactory(name="Efficacy", evidence_level=3),
+            ProgrammeFactory(name="Unrated", evidence_level=None),
+            ProgrammeFactory(name="Hidden draft", status=PublicationStatus.DRAFT, published_on=None),
+        ]
+    )
+    body = text(client.get(collection.get_absolute_url()))
+    assert (
+        body.index("Level 4 – evidence of effectiveness")
+        < body.index("Strong")
+        < body.index("Level 3 – evidence of efficacy")
+        < body.index("Efficacy")
+        < body.index("Not yet rated")
+        < body.index("Unrated")
+    )
+    assert "Hidden draft" not in body
+
+
+def test_collection_index_lists_collections_with_published_counts(client):
+    collection = CollectionFactory(name="Attachment")
+    collection.programmes.set([ProgrammeFactory(), ProgrammeFactory(status=PublicationStatus.DRAFT, published_on=None)])
+    body = text(client.get(reverse("catalogue:collection-list")))
+    assert "Attachment" in body and "1 programme<" in body
+
+
+def test_unknown_collection_is_404(client):
+    assert client.get(reverse("catalogue:collection-detail", args=["nope"])).status_code == 404
