@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -38,7 +39,17 @@ RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 RECORD_FIELDSET = ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]})
 
 
-class ExportAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class WideTextInputs:
+    """Long one-line fields (citations, summaries, titles) get the admin's wide input, not a 20em box."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.CharField) and not db_field.choices and (db_field.max_length or 0) >= 200:
+            field.widget.attrs["class"] = "vLargeTextField"
+        return field
+
+
+class ExportAdmin(WideTextInputs, ExportActionMixin, SimpleHistoryAdmin):
     """Every changelist exports its selection to CSV or Excel; every change is in the history (issue 6)."""
 
     show_change_form_export = False
@@ -288,13 +299,13 @@ class CollectionAdmin(RecordedAdmin):
 
 
 # --------------------------------------------------------------------------- studies
-class PublicationInline(admin.StackedInline):
+class PublicationInline(WideTextInputs, admin.StackedInline):
     model = Publication
     extra = 0
     fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order"]
 
 
-class FindingInline(FindingInlineEvidenceMixin, admin.StackedInline):
+class FindingInline(WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):
     model = Finding
     extra = 0
     autocomplete_fields = ["outcome"]

@@ -1,5 +1,7 @@
 """The analysts' admin: every page renders, and a study with a finding can be entered in one form."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -145,3 +147,11 @@ def test_admin_requires_login(client):
     response = client.get(reverse("admin:catalogue_programme_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_long_text_fields_get_wide_inputs(analyst_client):
+    html = analyst_client.get(reverse("admin:catalogue_study_add")).content.decode()
+    citation_input = re.search(r"<input[^>]*id=\"id_citation_label\"[^>]*>", html).group(0)
+    number_input = re.search(r"<input[^>]*id=\"id_number\"[^>]*>", html).group(0)
+    assert "vLargeTextField" in citation_input
+    assert "vLargeTextField" not in number_input
