@@ -39,6 +39,40 @@ RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 RECORD_FIELDSET = ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]})
 
 
+def finding_fieldsets(*, first=(), raw_data_classes=()):
+    """The finding form's groups, shared by the study form's inline and the finding's own form."""
+    return [
+        (
+            None,
+            {
+                "fields": [
+                    *first,
+                    ("outcome", "outcome_label"),
+                    ("measure", "reporter"),
+                    ("timing", "months_after_end"),
+                    "statement",
+                    ("significant", "direction", "is_headline", "order"),
+                ]
+            },
+        ),
+        (
+            "Effect size",
+            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
+        ),
+        (
+            "Raw group data",
+            {
+                "fields": [
+                    "lower_is_better",
+                    ("mean_t", "sd_t", "n_t", "events_t"),
+                    ("mean_c", "sd_c", "n_c", "events_c"),
+                ],
+                "classes": list(raw_data_classes),
+            },
+        ),
+    ]
+
+
 class WideTextInputs:
     """Long one-line fields (citations, summaries, titles) get the admin's wide input, not a 20em box."""
 
@@ -309,35 +343,8 @@ class FindingInline(WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInl
     model = Finding
     extra = 0
     autocomplete_fields = ["outcome"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    ("outcome", "outcome_label"),
-                    ("measure", "reporter"),
-                    ("timing", "months_after_end"),
-                    "statement",
-                    ("significant", "direction", "is_headline", "order"),
-                ]
-            },
-        ),
-        (
-            "Effect size",
-            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
-        ),
-        (
-            "Raw group data",
-            {
-                "fields": [
-                    "lower_is_better",
-                    ("mean_t", "sd_t", "n_t", "events_t"),
-                    ("mean_c", "sd_c", "n_c", "events_c"),
-                ],
-                "classes": ["collapse"],
-            },
-        ),
-    ]
+    # Raw data folds away in the study form, where most findings are entered from the paper's text.
+    fieldsets = finding_fieldsets(raw_data_classes=["collapse"])
 
 
 @admin.register(Study)
@@ -418,33 +425,4 @@ class FindingAdmin(
     list_select_related = ["study", "outcome"]
     search_fields = ["outcome__name", "outcome_label", "statement", "measure", "study__citation_label"]
     autocomplete_fields = ["study", "outcome"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "study",
-                    ("outcome", "outcome_label"),
-                    ("measure", "reporter"),
-                    ("timing", "months_after_end"),
-                    "statement",
-                    ("significant", "direction", "is_headline", "order"),
-                ]
-            },
-        ),
-        (
-            "Effect size",
-            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
-        ),
-        (
-            "Raw group data",
-            {
-                "fields": [
-                    "lower_is_better",
-                    ("mean_t", "sd_t", "n_t", "events_t"),
-                    ("mean_c", "sd_c", "n_c", "events_c"),
-                ]
-            },
-        ),
-        RECORD_FIELDSET,
-    ]
+    fieldsets = [*finding_fieldsets(first=["study"]), RECORD_FIELDSET]
