@@ -34,11 +34,9 @@ $(VENV)/.installed: pyproject.toml
 migrate: venv
 	$(PY) manage.py migrate --no-input
 
-# Loading twice is safe: the fixtures carry fixed primary keys, so a second load updates the same rows.
+# Loads the real data only into an empty catalogue, so a second `make run` keeps local edits.
 data: migrate
-	$(PY) manage.py loaddata $(sort $(wildcard fixtures/*.json))
-	$(PY) manage.py recompute_evidence  # evidence (issue 4): loaddata bypasses save()
-	$(PY) manage.py rebuild_search_index
+	$(PY) manage.py load_real_data
 
 demo-users: migrate
 	$(PY) manage.py create_demo_users --port $(PORT)

@@ -1,0 +1,45 @@
+"""`make run` loads the real data once: a second start keeps an analyst's local edits."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from catalogue.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*args):
+    out = io.StringIO()
+    call_command("load_real_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_load_real_data_fills_an_empty_catalogue_with_derived_fields_and_history():
+    output = load()
+
+    ipp = Programme.objects.get(slug="infant-parent-psychotherapy")
+    assert "Loaded the real data: 12 programmes." in output
+    assert ipp.computed_evidence_rating == "3+"  # derived, although loaddata skips save()
+    assert "IPP" in ipp.search_document
+    assert ipp.history.count() == 1  # a baseline, so the first edit has something to compare with
+
+
+def test_load_real_data_again_keeps_local_edits():
+    load()
+    Programme.objects.filter(slug="watch-wait-and-wonder").update(evidence_level=3)
+
+    output = load()
+
+    assert "not reloaded" in output
+    assert Programme.objects.get(slug="watch-wait-and-wonder").evidence_level == 3
+
+
+def test_load_real_data_force_reloads_over_edits():
+    load()
+    Programme.objects.filter(slug="watch-wait-and-wonder").update(evidence_level=3)
+
+    load("--force")
+
+    assert Programme.objects.get(slug="watch-wait-and-wonder").evidence_level is None
