@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from catalogue.models import Finding, Outcome, Study
-from tests.factories import FindingFactory, ProgrammeFactory, PublicationFactory, StudyFactory
+from tests.factories import CollectionFactory, FindingFactory, ProgrammeFactory, PublicationFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,19 @@ def test_admin_long_text_fields_get_wide_inputs(analyst_client):
     number_input = re.search(r"<input[^>]*id=\"id_number\"[^>]*>", html).group(0)
     assert "vLargeTextField" in citation_input
     assert "vLargeTextField" not in number_input
+
+
+@pytest.mark.parametrize("model", CATALOGUE_MODELS, ids=lambda m: m._meta.model_name)
+def test_admin_change_and_history_pages_render_for_analyst(analyst_client, model):
+    # Audited models show simple-history's field-by-field page; lookups Django's own action log.
+    finding = FindingFactory()
+    PublicationFactory(study=finding.study)
+    CollectionFactory().programmes.add(finding.study.programme)
+    row = model.objects.first()
+    name = model._meta.model_name
+
+    change = analyst_client.get(reverse(f"admin:catalogue_{name}_change", args=[row.pk]))
+    history = analyst_client.get(reverse(f"admin:catalogue_{name}_history", args=[row.pk]))
+
+    assert change.status_code == 200
+    assert history.status_code == 200
