@@ -34,7 +34,12 @@ class ChangeNoteForm(forms.Form):
 STATUS_ACTIONS = {
     "submit": ("Submit for review", False, False, {PublicationStatus.DRAFT}),
     "return-to-draft": ("Return to draft", False, False, {PublicationStatus.IN_REVIEW}),
-    "publish": ("Publish", True, True, set(PublicationStatus)),
+    "publish": (
+        "Publish",
+        True,
+        True,
+        {PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED},
+    ),
     "unpublish": ("Unpublish", True, True, {PublicationStatus.PUBLISHED}),
     "archive": (
         "Archive",
@@ -43,8 +48,10 @@ STATUS_ACTIONS = {
         {PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED},
     ),
 }
+# A programme also has pending revisions: publishing a published one publishes its revision.
 WORKFLOW_ACTIONS = {
     **STATUS_ACTIONS,
+    "publish": ("Publish", True, True, set(PublicationStatus)),
     "discard": ("Discard pending changes", False, False, {PublicationStatus.PUBLISHED}),
 }
 # The service each action calls, in the admin's `workflow_services` module.
@@ -119,6 +126,7 @@ class StatusWorkflowMixin:
     workflow_services = None
     workflow_actions = STATUS_ACTIONS
     event_inline = None
+    change_note_form = ChangeNoteForm
     actions = ["export_selected", "submit_for_review_action", "publish_action", "archive_action"]
 
     # ----------------------------------------------------------------- form
@@ -188,7 +196,7 @@ class StatusWorkflowMixin:
             raise PermissionDenied
         if not self.has_change_permission(request, obj) and not self.has_view_permission(request, obj):
             raise PermissionDenied
-        form = ChangeNoteForm(request.POST or None) if needs_note else None
+        form = self.change_note_form(request.POST or None) if needs_note else None
         change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
         if request.method == "POST" and (form is None or form.is_valid()):
             note = form.cleaned_data["change_note"] if form else ""
@@ -228,7 +236,7 @@ class StatusWorkflowMixin:
 
     @admin.action(description="Publish selected %(verbose_name_plural)s…", permissions=["publish"])
     def publish_action(self, request, queryset):
-        form = ChangeNoteForm(request.POST if "apply" in request.POST else None)
+        form = self.change_note_form(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._bulk(request, queryset, "publish", form.cleaned_data["change_note"])
             return None
@@ -236,7 +244,7 @@ class StatusWorkflowMixin:
 
     @admin.action(description="Archive selected %(verbose_name_plural)s…", permissions=["publish"])
     def archive_action(self, request, queryset):
-        form = ChangeNoteForm(request.POST if "apply" in request.POST else None)
+        form = self.change_note_form(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._bulk(request, queryset, "archive", form.cleaned_data["change_note"])
             return None

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from catalogue.admin import RECORD_FIELDSET, RecordedAdmin
-from catalogue.workflow_admin import PublicationEventInline, StatusWorkflowMixin
+from catalogue.workflow_admin import ChangeNoteForm, PublicationEventInline, StatusWorkflowMixin
 
 from . import publishing
 from .models import BIAS_DOMAIN_ORDER, Analysis, AnalysisRow, IncludedStudy, Review, ReviewPublicationEvent, RiskOfBias
@@ -62,6 +62,15 @@ class ReviewPublicationEventInline(PublicationEventInline):
     fields = readonly_fields = ["published_at", "kind", "published_by", "change_note"]
 
 
+class ReviewChangeNoteForm(ChangeNoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_note"].help_text = (
+            "Recorded with the decision in the review's publication log, e.g. \"Updated to the 2023 version, "
+            'which adds four trials".'
+        )
+
+
 @admin.register(Review)
 class ReviewAdmin(StatusWorkflowMixin, HistoryRecordedAdmin):
     """Status moves only through the workflow buttons and actions (reviews/publishing.py); edits to a
@@ -70,6 +79,7 @@ class ReviewAdmin(StatusWorkflowMixin, HistoryRecordedAdmin):
     change_form_template = "admin/reviews/review/change_form.html"
     workflow_services = publishing
     event_inline = ReviewPublicationEventInline
+    change_note_form = ReviewChangeNoteForm
     list_display = ["short_citation", "title", "kind", "year", "status", "included_count", "analysis_count"]
     list_filter = ["status", "kind", "is_demonstration", "year", "collections"]
     search_fields = ["title", "short_citation", "authors", "question", "summary"]

@@ -190,6 +190,17 @@ def test_analyst_sees_submit_but_not_publish_button(role_analyst_client):
     assert workflow_url(review, "publish") not in content
 
 
+def test_publisher_sees_unpublish_and_archive_but_no_publish_on_a_published_review(publisher_client):
+    review = ReviewFactory()
+
+    content = publisher_client.get(change_url(review)).content.decode()
+
+    assert workflow_url(review, "unpublish") in content
+    assert workflow_url(review, "archive") in content
+    assert workflow_url(review, "publish") not in content
+    assert "saving this form changes its public page at once" in content
+
+
 def test_analyst_posting_the_publish_button_is_refused(role_analyst_client):
     review = draft_review()
 
