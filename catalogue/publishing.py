@@ -33,11 +33,20 @@ def _require_editor(user):
         raise PermissionDenied("You do not have permission to change programmes.")
 
 
-def _save(programme, user, reason):
-    programme.updated_by = user
-    programme._history_user = user
-    programme._change_reason = reason
-    programme.save()
+def save_step(obj, user, reason):
+    """Save a workflow step on a Recorded, history-tracked object (a programme or a review): who and why."""
+    obj.updated_by = user
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+def require_change_note(change_note) -> str:
+    """The stripped change note; ValidationError when there is none."""
+    change_note = (change_note or "").strip()
+    if not change_note:
+        raise ValidationError("Write a change note: it tells commissioners what changed and why.")
+    return change_note
 
 
 def revision_data(*, programme: Programme, m2m: dict) -> dict:
@@ -148,9 +157,7 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
     note or when the result breaks a programme rule (nothing is written then).
     """
     _require_publisher(user)
-    change_note = (change_note or "").strip()
-    if not change_note:
-        raise ValidationError("Write a change note: it tells commissioners what changed and why.")
+    change_note = require_change_note(change_note)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = _public_ratings(programme)
     revision = PendingRevision.objects.filter(programme=programme).first()
@@ -163,7 +170,7 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
     # validation already ran in the admin form that saved the draft or the revision.
     programme.validate_constraints()
     programme.validate_unique()
-    _save(programme, user, change_note)
+    save_step(programme, user, change_note)
     for name, ids in m2m.items():
         getattr(programme, name).set(ids)
     if revision:
@@ -183,7 +190,7 @@ def unpublish(*, programme: Programme, user, change_note: str) -> PublicationEve
         raise ValidationError(f"{programme} is not published.")
     before = _public_ratings(programme)
     programme.status = PublicationStatus.DRAFT
-    _save(programme, user, change_note or "Unpublished")
+    save_step(programme, user, change_note or "Unpublished")
     return _event(
         programme=programme,
         kind=PublicationEventKind.UNPUBLISHED,
@@ -202,7 +209,7 @@ def archive(*, programme: Programme, user, change_note: str) -> PublicationEvent
     before = _public_ratings(programme)
     programme.status = PublicationStatus.ARCHIVED
     PendingRevision.objects.filter(programme=programme).delete()
-    _save(programme, user, change_note or "Archived")
+    save_step(programme, user, change_note or "Archived")
     return _event(
         programme=programme,
         kind=PublicationEventKind.ARCHIVED,
@@ -220,7 +227,7 @@ def submit_for_review(*, programme: Programme, user):
         status = programme.get_status_display().lower()
         raise ValidationError(f"Only a draft can be submitted for review; {programme} is {status}.")
     programme.status = PublicationStatus.IN_REVIEW
-    _save(programme, user, "Submitted for review")
+    save_step(programme, user, "Submitted for review")
 
 
 @transaction.atomic
@@ -230,7 +237,7 @@ def return_to_draft(*, programme: Programme, user):
     if programme.status != PublicationStatus.IN_REVIEW:
         raise ValidationError(f"{programme} is not in review.")
     programme.status = PublicationStatus.DRAFT
-    _save(programme, user, "Returned to draft")
+    save_step(programme, user, "Returned to draft")
 
 
 @transaction.atomic

@@ -20,8 +20,8 @@ ROLE_APPS = ("catalogue", "reviews")
 
 # Records only a publisher may delete: a programme may be public, and deleting one removes its page.
 PUBLISHER_ONLY_DELETE = {"programme", "review"}
-# Written by the publishing service, never by hand; history rows are written by simple-history.
-READ_ONLY_MODELS = {"publicationevent", "pendingrevision"}
+# Written by the publishing services, never by hand; history rows are written by simple-history.
+READ_ONLY_MODELS = {"publicationevent", "reviewpublicationevent", "pendingrevision"}
 
 
 def role_allows(role: str, codename: str) -> bool:

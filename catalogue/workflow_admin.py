@@ -1,8 +1,9 @@
 """Admin pieces for the editorial workflow (issue 6), mixed into the ModelAdmins in admin.py.
 
-- ProgrammeWorkflowMixin: status moves only through buttons and actions that call
-  catalogue/publishing.py; a published programme's form saves a pending revision; deleting
-  a published programme is refused (archive it).
+- StatusWorkflowMixin: for any model with a publication status (programmes, reviews): status
+  moves only through change-form buttons and changelist actions that call the model's publishing
+  services; deleting a published record is refused (archive it).
+- ProgrammeWorkflowMixin: that, plus pending revisions: a published programme's form saves one.
 - PublishedEvidenceDeleteMixin: only a publisher deletes evidence shown on a public page.
 """
 
@@ -30,10 +31,15 @@ class ChangeNoteForm(forms.Form):
 
 
 # (label, needs the publish permission, needs a change note, allowed from these statuses)
-WORKFLOW_ACTIONS = {
+STATUS_ACTIONS = {
     "submit": ("Submit for review", False, False, {PublicationStatus.DRAFT}),
     "return-to-draft": ("Return to draft", False, False, {PublicationStatus.IN_REVIEW}),
-    "publish": ("Publish", True, True, set(PublicationStatus)),
+    "publish": (
+        "Publish",
+        True,
+        True,
+        {PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED},
+    ),
     "unpublish": ("Unpublish", True, True, {PublicationStatus.PUBLISHED}),
     "archive": (
         "Archive",
@@ -41,7 +47,21 @@ WORKFLOW_ACTIONS = {
         True,
         {PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.PUBLISHED},
     ),
+}
+# A programme also has pending revisions: publishing a published one publishes its revision.
+WORKFLOW_ACTIONS = {
+    **STATUS_ACTIONS,
+    "publish": ("Publish", True, True, set(PublicationStatus)),
     "discard": ("Discard pending changes", False, False, {PublicationStatus.PUBLISHED}),
+}
+# The service each action calls, in the admin's `workflow_services` module.
+WORKFLOW_SERVICES = {
+    "submit": "submit_for_review",
+    "return-to-draft": "return_to_draft",
+    "publish": "publish",
+    "unpublish": "unpublish",
+    "archive": "archive",
+    "discard": "discard_revision",
 }
 
 
@@ -93,10 +113,189 @@ class PendingChangesFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgrammeWorkflowMixin:
+class StatusWorkflowMixin:
+    """Draft → in review → published → archived for a ModelAdmin whose model has `status`,
+    `published_on`, `is_public` and a history.
+
+    Set `workflow_services` to a module with `can_publish(user)` and the services named in
+    WORKFLOW_SERVICES, each taking the object by its model name (`review=`), `user=` and, for
+    publisher steps, `change_note=`; `workflow_actions` to the steps offered; `event_inline` to
+    the read-only inline of its publication events.
+    """
+
+    workflow_services = None
+    workflow_actions = STATUS_ACTIONS
+    event_inline = None
+    change_note_form = ChangeNoteForm
+    actions = ["export_selected", "submit_for_review_action", "publish_action", "archive_action"]
+
+    # ----------------------------------------------------------------- form
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and self.event_inline is not None:
+            inlines.append(self.event_inline(self.model, self.admin_site))
+        return inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context.update(self._workflow_context(request, obj))
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def workflow_extra_context(self, request, obj) -> dict:
+        """What the change form and confirmation page show besides the status (e.g. pending changes)."""
+        return {}
+
+    def workflow_summary(self, obj) -> str:
+        """A line the confirmation page shows under the status (e.g. the ratings)."""
+        return ""
+
+    def _workflow_context(self, request, obj):
+        extra = self.workflow_extra_context(request, obj)
+        buttons = [
+            (self._workflow_url(obj, action), label)
+            for action, (label, _, _, allowed) in self.workflow_actions.items()
+            if obj.status in allowed and self._may(request, action, obj, extra)
+        ]
+        return {"workflow_buttons": buttons, **extra}
+
+    def _may(self, request, action, obj, extra):
+        _, needs_publisher, _, _ = self.workflow_actions[action]
+        if needs_publisher and not self.workflow_services.can_publish(request.user):
+            return False
+        return self.has_change_permission(request, obj)
+
+    # ----------------------------------------------------------------- workflow view
+    def _workflow_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_workflow"
+
+    def _workflow_url(self, obj, action):
+        return reverse(f"admin:{self._workflow_url_name()}", args=[obj.pk, action])
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=self._workflow_url_name(),
+            )
+        ]
+        return urls + super().get_urls()
+
+    def workflow_view(self, request, object_id, action):
+        """Confirm and carry out one workflow step. Permissions are checked again by the service."""
+        obj = get_object_or_404(self.model, pk=object_id)
+        if action not in self.workflow_actions:
+            raise PermissionDenied
+        label, needs_publisher, needs_note, _ = self.workflow_actions[action]
+        if needs_publisher and not self.workflow_services.can_publish(request.user):
+            raise PermissionDenied
+        if not self.has_change_permission(request, obj) and not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        form = self.change_note_form(request.POST or None) if needs_note else None
+        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        if request.method == "POST" and (form is None or form.is_valid()):
+            note = form.cleaned_data["change_note"] if form else ""
+            try:
+                self._run(action, obj, request.user, note)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{label}: “{obj}” done.")
+            return redirect(change_url, obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.workflow_extra_context(request, obj),
+            "opts": self.opts,
+            "title": f"{label}: {obj}",
+            "original": obj,
+            "summary": self.workflow_summary(obj),
+            "action_label": label,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/catalogue/workflow_confirm.html", context)
+
+    def _run(self, action, obj, user, note):
+        service = getattr(self.workflow_services, WORKFLOW_SERVICES[action])
+        kwargs = {self.opts.model_name: obj, "user": user}
+        if self.workflow_actions[action][2]:
+            kwargs["change_note"] = note
+        service(**kwargs)
+
+    # ----------------------------------------------------------------- changelist actions
+    def has_publish_permission(self, request):
+        return self.workflow_services.can_publish(request.user)
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review_action(self, request, queryset):
+        self._bulk(request, queryset, "submit", "")
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s…", permissions=["publish"])
+    def publish_action(self, request, queryset):
+        form = self.change_note_form(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._bulk(request, queryset, "publish", form.cleaned_data["change_note"])
+            return None
+        return self._bulk_confirm(request, queryset, form, "publish_action", "Publish")
+
+    @admin.action(description="Archive selected %(verbose_name_plural)s…", permissions=["publish"])
+    def archive_action(self, request, queryset):
+        form = self.change_note_form(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._bulk(request, queryset, "archive", form.cleaned_data["change_note"])
+            return None
+        return self._bulk_confirm(request, queryset, form, "archive_action", "Archive")
+
+    def _bulk_confirm(self, request, queryset, form, action, label):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{label} {queryset.count()} {self.opts.verbose_name_plural}",
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_label": label,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/catalogue/bulk_confirm.html", context)
+
+    def _bulk(self, request, queryset, action, note):
+        done = 0
+        for obj in queryset:
+            try:
+                self._run(action, obj, request.user, note)
+                done += 1
+            except ValidationError as error:
+                messages.warning(request, f"{obj}: {' '.join(error.messages)}")
+        if done:
+            messages.success(request, f"{self.workflow_actions[action][0]}: {done} {self.opts.verbose_name}(s).")
+
+    # ----------------------------------------------------------------- delete guard
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == PublicationStatus.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        published = [obj for obj in objs if obj.status == PublicationStatus.PUBLISHED]
+        if published:
+            # Say why, instead of Django's "no permission to delete ...".
+            perms_needed = _without(perms_needed, self.opts, self.has_delete_permission(request))
+            protected = [*protected, *(f"{obj} is published: archive it instead of deleting it." for obj in published)]
+        return deleted, counts, perms_needed, protected
+
+
+class ProgrammeWorkflowMixin(StatusWorkflowMixin):
     change_form_template = "admin/catalogue/programme/change_form.html"
     show_change_form_export = False
-    actions = ["export_selected", "submit_for_review_action", "publish_action", "archive_action"]
+    workflow_services = publishing
+    workflow_actions = WORKFLOW_ACTIONS
+    event_inline = PublicationEventInline
 
     # ----------------------------------------------------------------- list
     def get_queryset(self, request):
@@ -114,17 +313,12 @@ class ProgrammeWorkflowMixin:
         return obj.has_pending_revision
 
     # ----------------------------------------------------------------- form
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS)
-
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         # The study rows and theory of change are not part of a revision: on a published
         # programme they are saved live, so only a publisher may change them here.
         if obj is not None and obj.status == PublicationStatus.PUBLISHED and not publishing.can_publish(request.user):
             inlines = [_read_only(inline) for inline in inlines]
-        if obj is not None:
-            inlines.append(PublicationEventInline(self.model, self.admin_site))
         return inlines
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -165,151 +359,21 @@ class ProgrammeWorkflowMixin:
             return
         super().save_related(request, form, formsets, change)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        programme = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if programme is not None:
-            extra_context.update(self._workflow_context(request, programme))
-        return super().change_view(request, object_id, form_url, extra_context=extra_context)
-
-    def _workflow_context(self, request, programme):
-        revision = PendingRevision.objects.filter(programme=programme).first()
-        buttons = [
-            (reverse("admin:catalogue_programme_workflow", args=[programme.pk, action]), label)
-            for action, (label, _, _, allowed) in WORKFLOW_ACTIONS.items()
-            if self._may(request, action, programme, revision) and programme.status in allowed
-        ]
+    def workflow_extra_context(self, request, obj):
+        revision = PendingRevision.objects.filter(programme=obj).first()
         return {
-            "workflow_buttons": buttons,
             "pending_revision": revision,
             "pending_changes": publishing.revision_changes(revision) if revision else [],
         }
 
-    def _may(self, request, action, programme, revision):
-        _, needs_publisher, _, _ = WORKFLOW_ACTIONS[action]
-        if needs_publisher and not publishing.can_publish(request.user):
-            return False
-        if action == "discard" or (action == "publish" and programme.status == PublicationStatus.PUBLISHED):
-            return revision is not None
-        return self.has_change_permission(request, programme)
+    def workflow_summary(self, obj):
+        return f"Evidence rating {obj.evidence_rating or 'not rated'}, cost rating {obj.cost_rating_code}."
 
-    # ----------------------------------------------------------------- workflow view
-    def get_urls(self):
-        urls = [
-            path(
-                "<path:object_id>/workflow/<slug:action>/",
-                self.admin_site.admin_view(self.workflow_view),
-                name="catalogue_programme_workflow",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def workflow_view(self, request, object_id, action):
-        """Confirm and carry out one workflow step. Permissions are checked again by the service."""
-        programme = get_object_or_404(Programme, pk=object_id)
-        if action not in WORKFLOW_ACTIONS:
-            raise PermissionDenied
-        label, needs_publisher, needs_note, _ = WORKFLOW_ACTIONS[action]
-        if needs_publisher and not publishing.can_publish(request.user):
-            raise PermissionDenied
-        if not self.has_change_permission(request, programme) and not self.has_view_permission(request, programme):
-            raise PermissionDenied
-        form = ChangeNoteForm(request.POST or None) if needs_note else None
-        if request.method == "POST" and (form is None or form.is_valid()):
-            note = form.cleaned_data["change_note"] if form else ""
-            try:
-                self._run(action, programme, request.user, note)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, f"{label}: “{programme}” done.")
-            return redirect("admin:catalogue_programme_change", programme.pk)
-        revision = PendingRevision.objects.filter(programme=programme).first()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{label}: {programme}",
-            "programme": programme,
-            "action_label": label,
-            "form": form,
-            "pending_changes": publishing.revision_changes(revision) if revision else [],
-        }
-        return TemplateResponse(request, "admin/catalogue/programme/workflow_confirm.html", context)
-
-    @staticmethod
-    def _run(action, programme, user, note):
-        run = {
-            "submit": lambda: publishing.submit_for_review(programme=programme, user=user),
-            "return-to-draft": lambda: publishing.return_to_draft(programme=programme, user=user),
-            "publish": lambda: publishing.publish(programme=programme, user=user, change_note=note),
-            "unpublish": lambda: publishing.unpublish(programme=programme, user=user, change_note=note),
-            "archive": lambda: publishing.archive(programme=programme, user=user, change_note=note),
-            "discard": lambda: publishing.discard_revision(programme=programme, user=user),
-        }
-        run[action]()
-
-    # ----------------------------------------------------------------- changelist actions
-    def has_publish_permission(self, request):
-        return publishing.can_publish(request.user)
-
-    @admin.action(description="Submit selected drafts for review", permissions=["change"])
-    def submit_for_review_action(self, request, queryset):
-        self._bulk(request, queryset, "submit", "")
-
-    @admin.action(description="Publish selected programmes…", permissions=["publish"])
-    def publish_action(self, request, queryset):
-        form = ChangeNoteForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._bulk(request, queryset, "publish", form.cleaned_data["change_note"])
-            return None
-        return self._bulk_confirm(request, queryset, form, "publish_action", "Publish")
-
-    @admin.action(description="Archive selected programmes…", permissions=["publish"])
-    def archive_action(self, request, queryset):
-        form = ChangeNoteForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._bulk(request, queryset, "archive", form.cleaned_data["change_note"])
-            return None
-        return self._bulk_confirm(request, queryset, form, "archive_action", "Archive")
-
-    def _bulk_confirm(self, request, queryset, form, action, label):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{label} {queryset.count()} programmes",
-            "queryset": queryset,
-            "form": form,
-            "action": action,
-            "action_label": label,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/catalogue/programme/bulk_confirm.html", context)
-
-    def _bulk(self, request, queryset, action, note):
-        done = 0
-        for programme in queryset:
-            try:
-                self._run(action, programme, request.user, note)
-                done += 1
-            except ValidationError as error:
-                messages.warning(request, f"{programme}: {' '.join(error.messages)}")
-        if done:
-            messages.success(request, f"{WORKFLOW_ACTIONS[action][0]}: {done} programme(s).")
-
-    # ----------------------------------------------------------------- delete guard
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == PublicationStatus.PUBLISHED:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        published = [obj for obj in objs if obj.status == PublicationStatus.PUBLISHED]
-        if published:
-            # Say why, instead of Django's "no permission to delete programmes".
-            perms_needed = _without(perms_needed, self.opts, self.has_delete_permission(request))
-            protected = [*protected, *(f"{obj} is published: archive it instead of deleting it." for obj in published)]
-        return deleted, counts, perms_needed, protected
+    def _may(self, request, action, obj, extra):
+        # Discarding, and publishing a published programme, only make sense with pending changes.
+        if action == "discard" or (action == "publish" and obj.status == PublicationStatus.PUBLISHED):
+            return extra["pending_revision"] is not None and super()._may(request, action, obj, extra)
+        return super()._may(request, action, obj, extra)
 
 
 def _is_m2m(name):

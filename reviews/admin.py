@@ -1,15 +1,17 @@
 """The analysts' workspace for reviews: a review with its included studies, each study's risk of bias,
 and analyses with their per-study rows, recomputed and plotted as soon as they are saved."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from catalogue.admin import RECORD_FIELDSET, RecordedAdmin
+from catalogue.workflow_admin import ChangeNoteForm, PublicationEventInline, StatusWorkflowMixin
 
-from .models import BIAS_DOMAIN_ORDER, Analysis, AnalysisRow, IncludedStudy, Review, RiskOfBias
+from . import publishing
+from .models import BIAS_DOMAIN_ORDER, Analysis, AnalysisRow, IncludedStudy, Review, ReviewPublicationEvent, RiskOfBias
 
 
 class HistoryRecordedAdmin(RecordedAdmin):
@@ -53,8 +55,31 @@ class AnalysisRowLinkInline(admin.TabularInline):
         return format_html('<a href="{}">Edit analysis</a>', reverse("admin:reviews_analysis_change", args=[obj.pk]))
 
 
+class ReviewPublicationEventInline(PublicationEventInline):
+    """The review's publication log, read-only: publisher decisions are made with the buttons."""
+
+    model = ReviewPublicationEvent
+    fields = readonly_fields = ["published_at", "kind", "published_by", "change_note"]
+
+
+class ReviewChangeNoteForm(ChangeNoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_note"].help_text = (
+            "Recorded with the decision in the review's publication log, e.g. \"Updated to the 2023 version, "
+            'which adds four trials".'
+        )
+
+
 @admin.register(Review)
-class ReviewAdmin(HistoryRecordedAdmin):
+class ReviewAdmin(StatusWorkflowMixin, HistoryRecordedAdmin):
+    """Status moves only through the workflow buttons and actions (reviews/publishing.py); edits to a
+    published review are live, as its change form says."""
+
+    change_form_template = "admin/reviews/review/change_form.html"
+    workflow_services = publishing
+    event_inline = ReviewPublicationEventInline
+    change_note_form = ReviewChangeNoteForm
     list_display = ["short_citation", "title", "kind", "year", "status", "included_count", "analysis_count"]
     list_filter = ["status", "kind", "is_demonstration", "year", "collections"]
     search_fields = ["title", "short_citation", "authors", "question", "summary"]
@@ -81,6 +106,11 @@ class ReviewAdmin(HistoryRecordedAdmin):
         ),
         RECORD_FIELDSET,
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_public:
+            messages.warning(request, f"“{obj.short_citation}” is published: this change is live now.")
 
     @admin.display(description="summary")
     def risk_of_bias_summary(self, obj):

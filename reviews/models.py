@@ -9,14 +9,24 @@ reviews through the reverse relations named here (`study.review_inclusions`, `pr
 
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from catalogue.models import Collection, Programme, PublicationStatus, Recorded, Study, doi_validator
+from catalogue.models import (
+    Collection,
+    Programme,
+    PublicationEventKind,
+    PublicationStatus,
+    Recorded,
+    Study,
+    doi_validator,
+)
 
 from .forest import forest_geometry
 from .recompute import describe_reported, plain_words, recompute_analysis
@@ -296,6 +306,41 @@ class Review(Recorded):
             if programme is not None and programme.is_public:
                 found.setdefault(programme.pk, programme)
         return sorted(found.values(), key=lambda p: p.name)
+
+
+class ReviewPublicationEvent(models.Model):
+    """One publisher decision about a review: published, unpublished or archived; who made it, when and why.
+
+    The review's counterpart of catalogue's PublicationEvent, without its ratings (a review has none);
+    written only by reviews/publishing.py.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="publication_events")
+    kind = models.CharField(max_length=20, choices=PublicationEventKind, default=PublicationEventKind.PUBLISHED)
+    published_at = models.DateTimeField("when", default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="by", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    change_note = models.TextField(
+        help_text='Why, in a sentence, e.g. "Updated to the 2023 version of the review, which adds four trials".'
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "review publication event"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(change_note=""),
+                name="%(app_label)s_%(class)s_change_note_not_empty",
+                violation_error_message="Say why: every publisher decision needs a change note.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review.short_citation}: {self.get_kind_display().lower()} {self.published_at:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
 
 
 class IncludedStudy(Recorded):
