@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test venv migrate data demo-users lint clean
+.PHONY: run test venv migrate data demo-users lint benchmark clean
 
 run: venv migrate data demo-users
 	@echo ""
@@ -43,6 +43,10 @@ demo-users: migrate
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+# Speed and size measured, not tested: rewrites the SQLite section of docs/benchmark.md (see that file for PostgreSQL).
+benchmark: venv
+	$(PY) scripts/benchmark.py --output docs/benchmark.md $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
