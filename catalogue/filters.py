@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.http import QueryDict
 
 from .models import (
@@ -235,7 +235,15 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
     # ------------------------------------------------------------------ the filters
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # The page and every facet count re-apply the filters, so match the text once per request
+        # and filter by the matching ids: the full-text and trigram work then runs in one query.
+        ranks = getattr(self, "_search_ranks", None)
+        if ranks is None:
+            ranks = self._search_ranks = dict(self.queryset.search(value).values_list("pk", "search_rank"))
+        if not ranks:
+            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        rank = Case(*(When(pk=pk, then=Value(r)) for pk, r in ranks.items()), output_field=FloatField())
+        return queryset.filter(pk__in=list(ranks)).annotate(search_rank=rank)
 
     def filter_evidence(self, queryset, name, value):
         return queryset.filter(evidence_level__in=[EVIDENCE_CODES[code] for code in value])
