@@ -33,7 +33,7 @@ from .models import (
 )
 from .resources import FindingResource, PublicationResource, StudyResource
 from .search import refresh_search_documents
-from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin
+from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin, PublishedEvidenceInlineMixin
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 RECORD_FIELDSET = ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]})
@@ -340,13 +340,13 @@ class CollectionAdmin(RecordedAdmin):
 
 
 # --------------------------------------------------------------------------- studies
-class PublicationInline(WideTextInputs, admin.StackedInline):
+class PublicationInline(PublishedEvidenceInlineMixin, WideTextInputs, admin.StackedInline):
     model = Publication
     extra = 0
     fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order"]
 
 
-class FindingInline(WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):
+class FindingInline(PublishedEvidenceInlineMixin, WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):
     model = Finding
     extra = 0
     autocomplete_fields = ["outcome"]

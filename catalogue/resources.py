@@ -8,11 +8,12 @@ invalid row imports nothing. Columns are described in docs/data-dictionary.md; t
 one example row are in static/import-templates/.
 """
 
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
+from .workflow_admin import PUBLISHER_ONLY_EVIDENCE, evidence_is_locked
 
 
 class KeyWidget(widgets.ForeignKeyWidget):
@@ -60,6 +61,8 @@ class CatalogueResource(resources.ModelResource):
         # The admin's confirm step does not ask for this; without it a re-posted confirm of a
         # file with an invalid row would write the valid rows.
         kwargs["rollback_on_validation_errors"] = True
+        # Who imports decides whether rows may touch a published programme's page (see validate_instance).
+        self.importing_user = kwargs.get("user")
         return super().import_data(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
@@ -84,6 +87,11 @@ class CatalogueResource(resources.ModelResource):
             instance.full_clean(exclude={*errors, *unknown}, validate_unique=validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # The admin's rule for imports too: only a publisher changes evidence on a published page,
+        # whether the row edits such evidence or would move evidence onto or off such a page.
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+        if evidence_is_locked(getattr(self, "importing_user", None), instance, stored):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(PUBLISHER_ONLY_EVIDENCE)
         if errors:
             raise ValidationError(errors)
 

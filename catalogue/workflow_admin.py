@@ -390,9 +390,49 @@ def published_programme_of(obj):
     return programme if programme is not None and programme.status == PublicationStatus.PUBLISHED else None
 
 
+PUBLISHER_ONLY_EVIDENCE = (
+    "Only a publisher can change the evidence on a published programme's page. To propose new "
+    "evidence, enter the study with no programme, add its publications and findings, and ask a "
+    "publisher to attach it."
+)
+
+
+def evidence_is_locked(user, *objs) -> bool:
+    """Whether `user` may not write these studies, publications or findings: any of them is on a
+    published programme's page and the user cannot publish. Publishers' edits are the approval.
+
+    No user means code run by an operator (a script or shell), not an admin request: not locked.
+    """
+    if user is None:
+        return False
+    return not publishing.can_publish(user) and any(published_programme_of(obj) for obj in objs if obj is not None)
+
+
 class PublishedEvidenceDeleteMixin:
-    """Evidence shown on a public page (a published programme's): saving it says it is live, and
-    deleting it takes a publisher."""
+    """Evidence on a public page (a published programme's) changes only with a publisher.
+
+    Analysts see it read-only and cannot attach new studies, publications or findings to it; a
+    publisher's edit goes live at once, with a message saying so. See docs/adr/0001-publishing.md.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and evidence_is_locked(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if publishing.can_publish(request.user) or field is None:
+            return field
+        # An analyst may not attach evidence to a published page: offer only unpublished targets.
+        if db_field.name == "programme":
+            field.queryset = field.queryset.exclude(status=PublicationStatus.PUBLISHED)
+        elif db_field.name == "study":
+            field.queryset = field.queryset.exclude(programme__status=PublicationStatus.PUBLISHED)
+        else:
+            return field
+        field.error_messages["invalid_choice"] = PUBLISHER_ONLY_EVIDENCE
+        return field
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -412,6 +452,19 @@ class PublishedEvidenceDeleteMixin:
             perms_needed = _without(perms_needed, self.opts, self.has_delete_permission(request))
             protected = [*protected, *(f"{obj} is on a published page: ask a publisher." for obj in shown)]
         return deleted, counts, perms_needed, protected
+
+
+class PublishedEvidenceInlineMixin:
+    """The study form's publication and finding rows: read-only to analysts on a published page."""
+
+    def has_add_permission(self, request, obj=None):
+        return not evidence_is_locked(request.user, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not evidence_is_locked(request.user, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not evidence_is_locked(request.user, obj) and super().has_delete_permission(request, obj)
 
 
 def _without(perms_needed, opts, may_delete_the_model):

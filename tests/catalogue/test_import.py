@@ -231,3 +231,25 @@ def test_exported_findings_reimport_without_change():
     assert not result.has_validation_errors()
     assert result.totals["skip"] == 1
     assert Outcome.objects.count() == 1
+
+
+def test_analyst_import_touching_a_published_page_writes_nothing(role_analyst_client, ipp):
+    ipp.status, ipp.published_on = "published", ipp.created_at.date()
+    ipp.save()
+    text = STUDY_HEADER + "infant-parent-psychotherapy,1,Cicchetti et al (2006),2006,rct,3,189\n"
+
+    response = upload(role_analyst_client, Study, text)
+
+    assert "Only a publisher can change the evidence on a published programme" in response.content.decode()
+    assert "Confirm import" not in response.content.decode()
+    assert not Study.objects.exists()
+
+
+def test_publisher_import_to_a_published_page_is_allowed(publisher_client, ipp):
+    ipp.status, ipp.published_on = "published", ipp.created_at.date()
+    ipp.save()
+    text = STUDY_HEADER + "infant-parent-psychotherapy,1,Cicchetti et al (2006),2006,rct,3,189\n"
+
+    response = upload(publisher_client, Study, text)
+
+    assert "Confirm import" in response.content.decode()

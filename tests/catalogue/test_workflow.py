@@ -450,24 +450,81 @@ def test_publish_confirmation_page_requires_a_change_note(publisher_client):
     assert programme.status == PublicationStatus.DRAFT
 
 
-def test_saving_evidence_of_published_programme_warns_it_is_live(role_analyst_client):
+def finding_form(finding, **changes):
     from catalogue.models import Finding
 
-    finding = FindingFactory(statement="Old statement")
     data = {field.name: getattr(finding, field.attname) for field in Finding._meta.concrete_fields}
     data = {
         name: value
         for name, value in data.items()
         if value is not None and name not in {"id", "created_by", "updated_by", "created_at", "updated_at"}
     }
-    data.update(statement="New statement", is_headline="on", study=finding.study_id, outcome=finding.outcome_id)
+    data.update(is_headline="on", study=finding.study_id, outcome=finding.outcome_id, **changes)
     data.pop("lower_is_better")
+    return data
 
-    response = role_analyst_client.post(reverse("admin:catalogue_finding_change", args=[finding.pk]), data, follow=True)
+
+def test_analyst_cannot_change_evidence_on_a_published_page(role_analyst_client):
+    finding = FindingFactory(statement="Old statement")  # its programme is published
+
+    response = role_analyst_client.post(
+        reverse("admin:catalogue_finding_change", args=[finding.pk]), finding_form(finding, statement="New")
+    )
+
+    assert response.status_code == 403
+    finding.refresh_from_db()
+    assert finding.statement == "Old statement"
+
+
+def test_analyst_sees_evidence_on_a_published_page_read_only(role_analyst_client):
+    finding = FindingFactory(statement="Old statement")
+    page = role_analyst_client.get(reverse("admin:catalogue_study_change", args=[finding.study.pk])).content.decode()
+    assert 'name="citation_label"' not in page  # the study form is view-only
+    assert 'name="findings-0-statement"' not in page  # and so are its findings
+
+
+def test_publisher_change_to_evidence_on_a_published_page_is_live(publisher_client):
+    finding = FindingFactory(statement="Old statement")
+
+    response = publisher_client.post(
+        reverse("admin:catalogue_finding_change", args=[finding.pk]),
+        finding_form(finding, statement="New statement"),
+        follow=True,
+    )
 
     finding.refresh_from_db()
     assert finding.statement == "New statement"
     assert "this change is live now" in response.content.decode()
+
+
+def test_analyst_cannot_attach_a_new_study_to_a_published_programme(role_analyst_client):
+    programme = ProgrammeFactory()  # published
+    data = {"programme": programme.pk, "citation_label": "New et al (2024)", "design": "rct"}
+    for prefix in ("publications", "findings"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    response = role_analyst_client.post(reverse("admin:catalogue_study_add"), data)
+
+    assert response.status_code == 200
+    assert "Only a publisher can change the evidence on a published programme" in response.content.decode()
+    assert not programme.studies.exists()
+
+
+def test_analyst_enters_a_study_unattached_and_a_publisher_attaches_it(role_analyst_client, publisher):
+    from catalogue.models import Study
+
+    programme = ProgrammeFactory()
+    data = {"citation_label": "New et al (2024)", "design": "rct"}
+    for prefix in ("publications", "findings"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    assert role_analyst_client.post(reverse("admin:catalogue_study_add"), data).status_code == 302
+    study = Study.objects.get(citation_label="New et al (2024)")
+    assert study.programme is None  # not on any public page yet
+
+    study.programme = programme  # the publisher's step (the admin form does the same)
+    study.save()
+
+    assert programme.studies.get() == study
 
 
 # --------------------------------------------------------------------------- deletion guards
