@@ -260,3 +260,57 @@ def test_exported_findings_reimport_without_change():
     assert not result.has_validation_errors()
     assert result.totals["skip"] == 1
     assert Outcome.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("resource", "text", "message"),
+    [
+        (
+            StudyResource,
+            STUDY_HEADER + "infant-parent-psychotherapy,two,Cicchetti et al (2006),2006,rct,3,189\n",
+            "Row 1, column “number”: enter a whole number (got “two”)",
+        ),
+        (
+            StudyResource,
+            STUDY_HEADER + "infant-parent-psychotherapy,1,Cicchetti et al (2006),2006,rct,3,18.5\n",
+            "Row 1, column “sample_size”: enter a whole number (got “18.5”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,effect_size\n,ipp/1,improved-attachment-security,post_test,big\n",
+            "Row 1, column “effect_size”: enter a number, e.g. 0.25 (got “big”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,mean_t\n,ipp/1,improved-attachment-security,post_test,high\n",
+            "Row 1, column “mean_t”: enter a number, e.g. 12.5 (got “high”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,is_headline\n,ipp/1,improved-attachment-security,post_test,maybe\n",
+            "Row 1, column “is_headline”: enter 1 for yes or 0 for no, or leave it empty for unknown (got “maybe”)",
+        ),
+    ],
+    ids=["integer", "fractional-integer", "decimal", "float", "boolean"],
+)
+def test_import_unreadable_value_is_an_error_naming_row_and_column(ipp, resource, text, message):
+    StudyFactory(programme=ipp, number=1)
+    text = text.replace("ipp/1", "infant-parent-psychotherapy/1")
+
+    result = resource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=True)
+
+    assert not result.has_errors(), [error.error for _, errors in result.row_errors() for error in errors]
+    assert message in str(result.invalid_rows[0].error_dict)
+
+
+def test_import_page_shows_unreadable_number_with_row_and_column(role_analyst_client, ipp):
+    text = (
+        STUDY_HEADER
+        + "infant-parent-psychotherapy,1,A (2006),2006,rct,3,189\ninfant-parent-psychotherapy,two,B,2006,rct,3,1\n"
+    )
+
+    response = upload(role_analyst_client, Study, text)
+
+    content = response.content.decode()
+    assert "ConversionSyntax" not in content
+    assert "Row 2, column “number”: enter a whole number (got “two”)" in content
