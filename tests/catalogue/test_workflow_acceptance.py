@@ -3,13 +3,14 @@ wording, the rating history, and the admin history's empty change reason."""
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from catalogue import publishing
 from catalogue.feeds import describe_publication
 from catalogue.models import PendingRevision, Programme
 from catalogue.templatetags.workflow_tags import rating_changes
 from tests.catalogue.test_workflow import change_url, programme_form
-from tests.factories import DraftProgrammeFactory, ProgrammeFactory, PublicationEventFactory
+from tests.factories import DraftProgrammeFactory, ProgrammeFactory, PublicationEventFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,27 @@ def test_rating_history_lists_first_publication_and_real_rating_changes_only(pub
     assert "Evidence rating raised from 3 to 3+" in html
     assert "Typo fixed." not in html
     assert "(unchanged)" not in html
+
+
+# --------------------------------------------------------------------------- admin history page
+def test_admin_history_shows_no_none_for_a_missing_change_reason(publisher_client, publisher):
+    programme = DraftProgrammeFactory(name="Reasonless Programme")  # created with no change reason
+    publishing.publish(programme=programme, user=publisher, change_note="First published at level 3.")
+
+    response = publisher_client.get(reverse("admin:catalogue_programme_history", args=[programme.pk]))
+
+    content = response.content.decode()
+    reasons = [record.history_change_reason for record in response.context["page_obj"]]
+    assert response.status_code == 200
+    assert reasons == ["First published at level 3.", ""]
+    assert "First published at level 3." in content
+    assert "<td>\n          None\n        </td>" not in content
+
+
+def test_admin_history_of_a_study_shows_no_none(publisher_client):
+    study = StudyFactory()
+
+    response = publisher_client.get(reverse("admin:catalogue_study_history", args=[study.pk]))
+
+    assert [record.history_change_reason for record in response.context["page_obj"]] == [""]
+    assert "<td>\n          None\n        </td>" not in response.content.decode()
