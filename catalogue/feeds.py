@@ -4,7 +4,49 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import PublicationEvent
+from .models import EVIDENCE_LEVEL_CODES, PublicationEvent
+
+# Evidence ratings from lowest to highest, to say "raised" or "lowered".
+EVIDENCE_ORDER = [rating for code in EVIDENCE_LEVEL_CODES.values() for rating in (code, f"{code}+")]
+
+
+def is_first_publication(event: PublicationEvent) -> bool:
+    """A programme's first publication: the public had seen no cost rating before (a published
+    programme always has one, "NA" at least)."""
+    return not event.cost_rating_before
+
+
+def _rating_change(name: str, before: str, after: str, order: list[str]) -> str:
+    if not before:
+        return f"{name} set at {after}"
+    if not after:
+        return f"{name} removed (was {before})"
+    if before in order and after in order:
+        direction = "raised" if order.index(after) > order.index(before) else "lowered"
+        return f"{name} {direction} from {before} to {after}"
+    return f"{name} changed from {before} to {after}"
+
+
+def describe_publication(event: PublicationEvent) -> str:
+    """What a publication changed, in plain words, e.g. "Evidence rating raised from 3 to 3+".
+
+    A first publication gives both ratings; an update that changed no rating gives its change note.
+    """
+    if is_first_publication(event):
+        evidence = event.evidence_rating_after or "not yet given"
+        return f"First published: evidence rating {evidence}, cost rating {event.cost_rating_after}"
+    changes = []
+    if event.evidence_rating_changed:
+        changes.append(
+            _rating_change("evidence rating", event.evidence_rating_before, event.evidence_rating_after, EVIDENCE_ORDER)
+        )
+    if event.cost_rating_changed:
+        # NA (no information) is neither higher nor lower than a cost rating of 1 to 5.
+        changes.append(_rating_change("cost rating", event.cost_rating_before, event.cost_rating_after, list("12345")))
+    if not changes:
+        return f"Updated: {event.change_note}"
+    text = "; ".join(changes)
+    return text[0].upper() + text[1:]
 
 
 class ChangesFeed(Feed):
@@ -21,15 +63,7 @@ class ChangesFeed(Feed):
         return PublicationEvent.objects.public().select_related("programme").order_by("-published_at", "-id")[:50]
 
     def item_title(self, item):
-        name = item.programme.name
-        if item.evidence_rating_changed and not item.evidence_rating_before:
-            return f"{name} published: evidence rating {item.evidence_rating_after or 'not yet rated'}"
-        if item.evidence_rating_changed:
-            after = item.evidence_rating_after or "not rated"
-            return f"{name}: evidence rating {item.evidence_rating_before} → {after}"
-        if item.cost_rating_changed:
-            return f"{name}: cost rating {item.cost_rating_before or 'NA'} → {item.cost_rating_after}"
-        return f"{name} updated"
+        return f"{item.programme.name} – {describe_publication(item)}"
 
     def item_description(self, item):
         return item.change_note

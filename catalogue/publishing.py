@@ -52,7 +52,7 @@ def require_change_note(change_note) -> str:
 def revision_data(*, programme: Programme, m2m: dict) -> dict:
     """The JSON a PendingRevision stores: `programme`'s unsaved field values and the chosen M2M ids."""
     fields = {
-        field.name: field.value_from_object(programme)
+        field.name: _one_newline(field.value_from_object(programme))
         for field in Programme._meta.concrete_fields
         if field.editable and field.name not in NOT_REVISED
     }
@@ -81,9 +81,14 @@ def save_revision(*, programme: Programme, m2m: dict, user) -> PendingRevision:
 
 
 def apply_revision(programme: Programme, revision: PendingRevision):
-    """Copy a revision's values onto `programme` in memory (no save); returns the M2M ids to set."""
+    """Copy a revision's values onto `programme` in memory (no save); returns the M2M ids to set.
+
+    A text that differs only in its line endings is left as it is, so publishing does not rewrite it.
+    """
     for name, value in revision.field_values().items():
-        setattr(programme, Programme._meta.get_field(name).attname, value)
+        attname = Programme._meta.get_field(name).attname
+        if _one_newline(value) != _one_newline(getattr(programme, attname)):
+            setattr(programme, attname, _one_newline(value))
     return revision.m2m_ids()
 
 
@@ -96,7 +101,7 @@ def revision_changes(revision: PendingRevision) -> list[tuple[str, str, str]]:
     for name in revision.data.get("fields", {}):
         field = Programme._meta.get_field(name)
         before, after = field.value_from_object(live), field.value_from_object(pending)
-        if before != after:
+        if _one_newline(before) != _one_newline(after):
             display = f"get_{name}_display"
             if field.choices:
                 before, after = getattr(live, display)(), getattr(pending, display)()
@@ -115,6 +120,11 @@ def revision_changes(revision: PendingRevision) -> list[tuple[str, str, str]]:
                 )
             )
     return changes
+
+
+def _one_newline(value):
+    """Text with "\n" line endings: browsers post "\r\n", so an untouched textarea would look edited."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def _text(value) -> str:

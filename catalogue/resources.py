@@ -8,8 +8,12 @@ invalid row imports nothing. Columns are described in docs/data-dictionary.md; t
 one example row are in static/import-templates/.
 """
 
+import math
+from decimal import Decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.utils.formats import sanitize_separators
 from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
@@ -54,8 +58,96 @@ class StudyKeyWidget(widgets.ForeignKeyWidget):
         return value.citation_label
 
 
+def _number(value) -> Decimal | None:
+    """`value` as a finite Decimal, or None when it is not a number at all ("two", "NaN", "1e999x")."""
+    try:
+        number = Decimal(str(sanitize_separators(value)).strip())
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+# The library's number widgets let Python's own errors through ("[<class 'decimal.ConversionSyntax'>]")
+# and its yes/no widget reads any unknown word as "no"; these say what the column expects instead.
+class WholeNumberWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        number = _number(value)
+        if number is None or number != number.to_integral_value():
+            raise ValueError(f"enter a whole number (got “{value}”)")
+        return super().clean(value, row=row, **kwargs)
+
+
+class DecimalNumberWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if _number(value) is None:
+            raise ValueError(f"enter a number, e.g. 0.25 (got “{value}”)")
+        return super().clean(value, row=row, **kwargs)
+
+
+class FloatNumberWidget(widgets.FloatWidget):
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if _number(value) is None:
+            raise ValueError(f"enter a number, e.g. 12.5 (got “{value}”)")
+        number = super().clean(value, row=row, **kwargs)
+        if not math.isfinite(number):
+            raise ValueError(f"enter a number, e.g. 12.5 (got “{value}”)")
+        return number
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    TRUE_WORDS = {"1", "1.0", "true", "yes"}  # "1.0": a spreadsheet's number 1
+    FALSE_WORDS = {"0", "0.0", "false", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool) or value is None:
+            return value
+        word = str(value).strip().lower()
+        if word in {"", "none", "null"}:
+            return None
+        if word in self.TRUE_WORDS:
+            return True
+        if word in self.FALSE_WORDS:
+            return False
+        raise ValueError(f"enter 1 for yes or 0 for no, or leave it empty for unknown (got “{value}”)")
+
+
 class CatalogueResource(resources.ModelResource):
     """Shared rules: whole-file transactions, model validation per row, all-or-nothing."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        **{
+            name: WholeNumberWidget
+            for name, widget in resources.ModelResource.WIDGETS_MAP.items()
+            if widget is widgets.IntegerWidget
+        },
+        "DecimalField": DecimalNumberWidget,
+        "FloatField": FloatNumberWidget,
+        "BooleanField": YesNoWidget,
+        "NullBooleanField": YesNoWidget,
+    }
+
+    def import_instance(self, instance, row, **kwargs):
+        """Each column's value onto `instance`; a value the column cannot read is an error naming
+        the row and the column, e.g. 'Row 2, column "number": enter a whole number (got "two")'."""
+        errors = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                continue
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                prefix = f"Row {kwargs['row_number']}, " if kwargs.get("row_number") else ""
+                message = f"{prefix}column “{field.column_name}”: {error}"
+                errors[field.attribute] = ValidationError(message[0].upper() + message[1:], code="invalid")
+        if errors:
+            raise ValidationError(errors)
 
     def import_data(self, dataset, **kwargs):
         # The admin's confirm step does not ask for this; without it a re-posted confirm of a

@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from catalogue.models import Finding, Outcome, Publication, Study
 from catalogue.resources import FindingResource, PublicationResource, StudyResource
-from tests.factories import DraftProgrammeFactory, FindingFactory, OutcomeFactory, StudyFactory
+from tests.factories import (
+    DraftProgrammeFactory,
+    FindingFactory,
+    OutcomeFactory,
+    PublicationFactory,
+    StudyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,17 +146,22 @@ def test_reimporting_unchanged_study_is_skipped(ipp):
     assert Study.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("name", "resource", "model"),
-    [
-        ("study", StudyResource, Study),
-        ("publication", PublicationResource, Publication),
-        ("finding", FindingResource, Finding),
-    ],
-)
-def test_import_template_imports_cleanly(ipp, name, resource, model):
+TEMPLATE_RESOURCES = [("study", StudyResource), ("publication", PublicationResource), ("finding", FindingResource)]
+
+
+def snapshot():
+    """Every study, publication and finding as stored, to show an import changed none of them."""
+    return {model: list(model.objects.order_by("pk").values()) for model in (Study, Publication, Finding)}
+
+
+@pytest.mark.parametrize(("name", "resource"), TEMPLATE_RESOURCES)
+def test_import_template_example_row_changes_no_existing_row(ipp, name, resource):
+    study = StudyFactory(programme=ipp, number=1, citation_label="Lieberman et al (1991)")
+    PublicationFactory(study=study)
+    FindingFactory(study=study, outcome=Outcome.objects.get(slug="improved-attachment-security"))
     if name != "study":
-        StudyFactory(programme=ipp, number=1)
+        StudyResource().import_data(tablib.Dataset().load((TEMPLATES / "study.csv").read_text(), format="csv"))
+    before = snapshot()
     dataset = tablib.Dataset().load((TEMPLATES / f"{name}.csv").read_text(), format="csv")
 
     result = resource().import_data(dataset, dry_run=False)
@@ -158,7 +169,25 @@ def test_import_template_imports_cleanly(ipp, name, resource, model):
     assert not result.has_errors() and not result.has_validation_errors(), [
         row.error_dict for row in result.invalid_rows
     ]
-    assert model.objects.count() == 1
+    assert (result.totals["new"], result.totals["update"]) == (1, 0)
+    after = snapshot()
+    for model, rows in before.items():
+        assert after[model][: len(rows)] == rows, model
+
+
+def test_import_templates_in_order_add_only_the_example_study(ipp):
+    StudyFactory(programme=ipp, number=1, citation_label="Lieberman et al (1991)")
+
+    for name, resource in TEMPLATE_RESOURCES:
+        dataset = tablib.Dataset().load((TEMPLATES / f"{name}.csv").read_text(), format="csv")
+        assert not resource().import_data(dataset, dry_run=False).has_validation_errors(), name
+
+    example = Study.objects.get(citation_label="Example et al (2020)")
+    assert example.programme is None
+    assert "Example row" in example.sample_description
+    assert ipp.studies.get().citation_label == "Lieberman et al (1991)"
+    assert (example.publications.count(), example.findings.count()) == (1, 1)
+    assert not Publication.objects.exclude(study=example).exists()
 
 
 def test_import_template_headers_match_resources():
@@ -253,3 +282,57 @@ def test_publisher_import_to_a_published_page_is_allowed(publisher_client, ipp):
     response = upload(publisher_client, Study, text)
 
     assert "Confirm import" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("resource", "text", "message"),
+    [
+        (
+            StudyResource,
+            STUDY_HEADER + "infant-parent-psychotherapy,two,Cicchetti et al (2006),2006,rct,3,189\n",
+            "Row 1, column “number”: enter a whole number (got “two”)",
+        ),
+        (
+            StudyResource,
+            STUDY_HEADER + "infant-parent-psychotherapy,1,Cicchetti et al (2006),2006,rct,3,18.5\n",
+            "Row 1, column “sample_size”: enter a whole number (got “18.5”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,effect_size\n,ipp/1,improved-attachment-security,post_test,big\n",
+            "Row 1, column “effect_size”: enter a number, e.g. 0.25 (got “big”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,mean_t\n,ipp/1,improved-attachment-security,post_test,high\n",
+            "Row 1, column “mean_t”: enter a number, e.g. 12.5 (got “high”)",
+        ),
+        (
+            FindingResource,
+            "id,study,outcome,timing,is_headline\n,ipp/1,improved-attachment-security,post_test,maybe\n",
+            "Row 1, column “is_headline”: enter 1 for yes or 0 for no, or leave it empty for unknown (got “maybe”)",
+        ),
+    ],
+    ids=["integer", "fractional-integer", "decimal", "float", "boolean"],
+)
+def test_import_unreadable_value_is_an_error_naming_row_and_column(ipp, resource, text, message):
+    StudyFactory(programme=ipp, number=1)
+    text = text.replace("ipp/1", "infant-parent-psychotherapy/1")
+
+    result = resource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=True)
+
+    assert not result.has_errors(), [error.error for _, errors in result.row_errors() for error in errors]
+    assert message in str(result.invalid_rows[0].error_dict)
+
+
+def test_import_page_shows_unreadable_number_with_row_and_column(role_analyst_client, ipp):
+    text = (
+        STUDY_HEADER
+        + "infant-parent-psychotherapy,1,A (2006),2006,rct,3,189\ninfant-parent-psychotherapy,two,B,2006,rct,3,1\n"
+    )
+
+    response = upload(role_analyst_client, Study, text)
+
+    content = response.content.decode()
+    assert "ConversionSyntax" not in content
+    assert "Row 2, column “number”: enter a whole number (got “two”)" in content

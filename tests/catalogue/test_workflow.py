@@ -672,7 +672,11 @@ def test_changes_feed_lists_published_events_only(client):
     live = ProgrammeFactory(name="Family Foundations")
     archived = ProgrammeFactory(name="Withdrawn Programme", status=PublicationStatus.ARCHIVED)
     PublicationEventFactory(
-        programme=live, change_note="Rating raised to 3+.", evidence_rating_before="3", evidence_rating_after="3+"
+        programme=live,
+        change_note="Rating raised to 3+.",
+        evidence_rating_before="3",
+        evidence_rating_after="3+",
+        cost_rating_before="NA",
     )
     PublicationEventFactory(programme=archived, change_note="Old news.")
     PublicationEventFactory(programme=live, kind=PublicationEventKind.UNPUBLISHED, change_note="Taken down briefly.")
@@ -681,7 +685,7 @@ def test_changes_feed_lists_published_events_only(client):
 
     content = response.content.decode()
     assert response["Content-Type"].startswith("application/atom+xml")
-    assert "Family Foundations: evidence rating 3 → 3+" in content
+    assert "Family Foundations – Evidence rating raised from 3 to 3+" in content
     assert "Rating raised to 3+." in content
     assert "urn:evidence-guidebook:publication-event:" in content
     assert "Withdrawn Programme" not in content
@@ -709,4 +713,5 @@ def test_rating_history_end_to_end_through_the_admin(role_analyst_client, publis
 
     assert programme.evidence_rating == "3+"
     assert "Raised to 3+ after Stronach 2013." in html
-    assert "First rated 3" in html
+    assert "First published: evidence rating 3, cost rating NA" in html
+    assert "Evidence rating raised from 3 to 3+" in html
