@@ -29,6 +29,25 @@ def outcomes_by_domain(programme) -> tuple[list[DomainOutcomes], list]:
     return [group for group in groups.values() if group.findings], family
 
 
+@dataclass
+class StudyOutcome:
+    label: str
+    is_child_outcome: bool
+    timings: list[str]
+
+
+def study_outcomes(study) -> list[StudyOutcome]:
+    """A study's outcomes, each distinct label once with every timing it was measured at, in finding order."""
+    outcomes: dict[str, StudyOutcome] = {}
+    for finding in study.findings.all():
+        label = finding.outcome_label or finding.outcome.name
+        outcome = outcomes.setdefault(label, StudyOutcome(label, finding.outcome.is_child_outcome, []))
+        timing = finding.timing_label.removeprefix("Long term: ")
+        if timing not in outcome.timings:
+            outcome.timings.append(timing)
+    return list(outcomes.values())
+
+
 def outcome_domain_labels(programme) -> list[str]:
     """The outcome domains the programme's headline findings fall in, in the standard order."""
     present = {finding.outcome.domain for finding in headline_findings(programme)}

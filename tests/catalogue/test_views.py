@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import OutcomeDomain, PublicationStatus
+from catalogue.models import FindingTiming, OutcomeDomain, PublicationStatus
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -241,7 +241,7 @@ def test_programme_page_shows_every_section(client):
         "28.7-point increase",
         "+33",
         "move up to the 83rd percentile",
-        "Other outcomes for parents and families",
+        "Other outcomes (parents and families)",
         "Based on",
         'href="#study-1"',
         'id="study-1"',
@@ -256,6 +256,62 @@ def test_programme_page_shows_every_section(client):
         "http://testserver/programmes/infant-parent-psychotherapy/",
     ]:
         assert expected in body, expected
+
+
+def test_programme_page_lists_parent_outcomes_with_their_source_study(client):
+    programme = ProgrammeFactory(evidence_level=3, evidence_plus=True)
+    study_1 = StudyFactory(programme=programme, number=1, citation_label="Lieberman et al (1991)")
+    study_2 = StudyFactory(programme=programme, number=2, citation_label="Cicchetti et al (2006)")
+    empathy = OutcomeFactory(name="Parental empathy", domain=OutcomeDomain.FAMILY)
+    FindingFactory(study=study_1, outcome=empathy, outcome_label="Increased empathic behaviour", significant=True)
+    FindingFactory(study=study_2, outcome=empathy, outcome_label="Increased empathic behaviour", significant=None)
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    section = body[body.index("Other outcomes (parents and families)") : body.index('id="characteristics"')]
+    assert section.count("Increased empathic behaviour") == 2
+    assert "Study 1: Lieberman et al (1991)" in section
+    assert "Study 2: Cicchetti et al (2006)" in section
+
+
+def test_programme_page_study_block_lists_each_outcome_once_with_its_timings(client):
+    programme = ProgrammeFactory()
+    study = StudyFactory(programme=programme, number=2)
+    attachment = OutcomeFactory(name="Attachment security")
+    FindingFactory(study=study, outcome=attachment, outcome_label="Improved attachment security (% secure)")
+    FindingFactory(
+        study=study,
+        outcome=attachment,
+        outcome_label="Improved attachment security (% secure)",
+        timing=FindingTiming.FOLLOW_UP,
+        months_after_end=12,
+    )
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    study_block = body[body.index('id="study-2"') :]
+    assert study_block.count("Improved attachment security (% secure)") == 1
+    assert "Improved attachment security (% secure): immediately after the intervention; a year later" in study_block
+
+
+def test_draft_preview_says_not_yet_published(analyst_client):
+    programme = ProgrammeFactory(status=PublicationStatus.DRAFT, published_on=None, last_reviewed_on=None)
+
+    body = text(analyst_client.get(programme.get_absolute_url()))
+
+    dates = body[body.index(">Published</dt>") : body.index("</dl>", body.index(">Published</dt>"))]
+    assert dates.count("Not yet published") == 2
+    assert "Not reviewed since publication" not in body
+
+
+def test_published_page_without_review_says_not_reviewed_since_publication(client):
+    programme = ProgrammeFactory(published_on=datetime.date(2023, 1, 1), last_reviewed_on=None)
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    assert "1 January 2023" in body
+    assert "Not reviewed since publication" in body
+    assert "Not yet published" not in body
 
 
 @pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED])
