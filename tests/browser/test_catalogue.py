@@ -127,3 +127,50 @@ def test_axe_finds_no_violations(page, catalogue, path):
 def test_axe_guidance_page(page, catalogue):
     page.goto("/guidance/evidence-ratings/")
     assert_accessible(page)
+
+
+@pytest.fixture
+def review_with_risk_of_bias(transactional_db):
+    """A review whose risk-of-bias table and analysis are wider than a phone (as Barlow's are)."""
+    from reviews.models import BIAS_DOMAIN_ORDER, BiasJudgement
+    from tests.factories import (
+        AnalysisFactory,
+        AnalysisRowFactory,
+        IncludedStudyFactory,
+        ReviewFactory,
+        RiskOfBiasFactory,
+    )
+
+    review = ReviewFactory()
+    for label in ("Cicchetti 1999", "Cohen 1999", "Fonagy 2011"):
+        inclusion = IncludedStudyFactory(review=review, label=label)
+        for domain, judgement in zip(BIAS_DOMAIN_ORDER, BiasJudgement.values * 3, strict=False):
+            RiskOfBiasFactory(included_study=inclusion, domain=domain, judgement=judgement)
+    analysis = AnalysisFactory(review=review, number="1")
+    for a, n1, c, n2 in [(4, 123, 11, 139), (6, 306, 29, 303), (3, 231, 11, 220)]:
+        AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+    return review
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("list", "/programmes/"),
+        ("programme", "/programmes/infant-parent-psychotherapy/"),
+        ("compare", "/programmes/compare/?p=infant-parent-psychotherapy&p=child-first"),
+        ("long-search", "/programmes/?q=" + "a" * 2000),
+    ],
+)
+def test_public_pages_have_no_horizontal_scroll_on_a_phone(phone, catalogue, shots, name, path):
+    phone.goto(path)
+    phone.screenshot(path=shots / f"no-scroll-{name}-phone.png", full_page=True)
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_review_page_has_no_horizontal_scroll_on_a_phone(phone, review_with_risk_of_bias, shots):
+    phone.goto(review_with_risk_of_bias.get_absolute_url())
+    phone.screenshot(path=shots / "no-scroll-review-phone.png", full_page=True)
+
+    assert phone.locator(".reviews-scroll").count() >= 2  # the wide parts are there, in their scroll boxes
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
