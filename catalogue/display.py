@@ -65,14 +65,21 @@ def improvement_index_words(value) -> str:
     if value == 0:
         return "No difference: the average person in the comparison group would stay at the 50th percentile."
     if value > 0:
+        # +50 only says Φ(g) ≥ 0.995: above the 99th percentile, never "better than 100% of their peers".
+        where, share = (
+            ("above the 99th percentile", "more than 99%")
+            if percentile >= 100
+            else (f"the {ordinal(percentile)} percentile", f"{percentile}%")
+        )
         return (
             f"If the average person in the comparison group (at the 50th percentile, with half their peers doing "
-            f"better) had received the programme, we would expect them to move up to the "
-            f"{ordinal(percentile)} percentile: better outcomes than {percentile}% of their peers."
+            f"better) had received the programme, we would expect them to move up to {where}: better outcomes "
+            f"than {share} of their peers."
         )
+    where = "below the 1st percentile" if percentile <= 0 else f"the {ordinal(percentile)} percentile"
     return (
         f"The programme group did worse: the average person in the comparison group would be expected to move "
-        f"down to the {ordinal(percentile)} percentile if they had received the programme."
+        f"down to {where} if they had received the programme."
     )
 
 

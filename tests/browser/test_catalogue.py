@@ -44,7 +44,7 @@ def test_commissioner_opens_a_programme_and_sees_why_it_is_rated(page, catalogue
 
     assert page.get_by_role("heading", level=1).inner_text().startswith("Infant-Parent Psychotherapy")
     assert page.locator(".app-ratings dd").first.inner_text().startswith("3+")
-    assert page.get_by_text("move up to the 100th percentile").first.is_visible()
+    assert page.get_by_text("move up to above the 99th percentile").first.is_visible()
     page.get_by_role("link", name="Study 1: Cicchetti et al (2001)").first.click()
     assert page.url.endswith("#study-1")
 

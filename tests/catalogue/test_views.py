@@ -106,11 +106,39 @@ def test_home_shows_search_and_counts_by_evidence_level(client):
         'Level 3 – evidence of efficacy</a></th>\n      <td class="govuk-table__cell govuk-table__cell--numeric">2<'
         in body
     )
+    assert "2 programmes for children and families, each with a rating" in body
     assert "?need=targeted-indicated" in body  # browse by level of need (seeded lookups)
     assert f"?domain={OutcomeDomain.MALTREATMENT}" in body
 
 
+def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
+    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=None)
+    ProgrammeFactory(evidence_level=None)
+
+    body = text(client.get("/"))
+
+    assert "3 programmes for children and families. 1 has a rating of how strong the evidence is" in body
+    assert "2 are not yet rated." in body
+    assert "each with a rating" not in body
+
+
 # --------------------------------------------------------------------------- list
+def test_list_card_separates_the_rating_from_its_meaning(client):
+    ProgrammeFactory(evidence_level=3, cost_rating=5)
+    ProgrammeFactory(evidence_level=2, cost_rating=None)
+
+    body = text(client.get(LIST))
+
+    assert '5 <span class="app-meaning">– over £2,000 per child or family</span>' in body
+    assert 'NA <span class="app-meaning">– information not available</span>' in body
+
+
+def test_list_title_starts_error_when_the_error_summary_shows(client):
+    assert "<title>Error: Programmes" in text(client.get(LIST + "?age=martians"))
+    assert "<title>Programmes" in text(client.get(LIST))
+
+
 def test_list_shows_summary_cards_with_ratings_and_compare_checkbox(client):
     programme = full_programme()
     body = text(client.get(LIST))
@@ -338,7 +366,8 @@ def test_compare_shows_programmes_side_by_side_and_says_it_is_not_a_ranking(clie
         ("", "Choose at least 2 programmes"),
         ("?p=a&p=nowhere", "We could not find a published programme called “nowhere”"),
         ("?p=a&p=b&p=c&p=d&p=e", "You can compare up to 4 programmes at a time, so we left out E"),
-        ("?p=a&p=draft", "We could not find a published programme called “draft”"),
+        ("?p=a&p=draft", "We could not find a published programme called “draft”, so it is not shown"),
+        ("?p=a&p=nope&p=zzz", "We could not find published programmes called “nope” and “zzz”, so they are not shown"),
     ],
 )
 def test_compare_explains_what_it_could_not_use(client, query, message):
@@ -390,3 +419,23 @@ def test_collection_index_lists_collections_with_published_counts(client):
 
 def test_unknown_collection_is_404(client):
     assert client.get(reverse("catalogue:collection-detail", args=["nope"])).status_code == 404
+
+
+# --------------------------------------------------------------------------- improvement index in words
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        (33, "move up to the 83rd percentile: better outcomes than 83% of their peers."),
+        (49, "move up to the 99th percentile: better outcomes than 99% of their peers."),
+        (50, "move up to above the 99th percentile: better outcomes than more than 99% of their peers."),
+        (-12, "move down to the 38th percentile"),
+        (-50, "move down to below the 1st percentile"),
+    ],
+)
+def test_improvement_index_words_never_claim_100_or_0_percent(index, expected):
+    from catalogue.display import improvement_index_words
+
+    words = improvement_index_words(index)
+
+    assert expected in words
+    assert "100%" not in words and "100th" not in words and " 0%" not in words and " 0th" not in words
