@@ -102,6 +102,19 @@ def test_programme_page_prints_without_navigation(page, catalogue, shots):
     assert page.get_by_role("heading", name="About the evidence").is_visible()
 
 
+def test_programme_page_prints_the_rating_reasons_but_not_the_empty_cost_form(page, catalogue, shots):
+    page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 page's printable width
+    page.emulate_media(media="print")
+    page.goto(catalogue["ipp"].get_absolute_url())
+    page.screenshot(path=shots / "programme-print-a4.png", full_page=True)
+
+    assert page.get_by_role("heading", name="How the rating follows from the studies").is_visible()
+    assert page.get_by_text("Study 1 (Cicchetti et al (2001)) qualifies at level 3").is_visible()
+    assert not page.locator("#local-cost-estimate").is_visible()
+    assert not page.get_by_label("Number of families").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 700
+
+
 @pytest.mark.parametrize(
     "path",
     [
