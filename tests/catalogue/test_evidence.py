@@ -418,7 +418,10 @@ def test_ipp_assesses_as_3_plus_not_4_because_no_study_is_rated_4(ipp):
     assert "meeting the level 4 standard" in assessment.next_level_needs[0]
     assert "Study 1 and Study 2 are both rated 3" in assessment.next_level_needs[0]
     assert "not yet been replicated at the level 4 standard" in assessment.next_level_needs[0]
-    assert any("At least two rigorous studies" in met and "Study 1 and Study 2 qualify" in met for met in assessment.next_level_has)
+    assert any(
+        "At least two rigorous studies" in met and "Study 1 and Study 2 qualify" in met
+        for met in assessment.next_level_has
+    )
     assert any("shown by Study 2" in met for met in assessment.next_level_has)
     assert any("used by Study 1 and Study 2" in met for met in assessment.next_level_has)
 
