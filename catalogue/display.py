@@ -48,6 +48,11 @@ def study_outcomes(study) -> list[StudyOutcome]:
     return list(outcomes.values())
 
 
+def distinct_outcome_labels(findings) -> list[str]:
+    """Each outcome label once, in order: two studies finding the same outcome is one row of a comparison."""
+    return list(dict.fromkeys(finding.outcome_label or finding.outcome.name for finding in findings))
+
+
 def outcome_domain_labels(programme) -> list[str]:
     """The outcome domains the programme's headline findings fall in, in the standard order."""
     present = {finding.outcome.domain for finding in headline_findings(programme)}

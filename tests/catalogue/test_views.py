@@ -359,6 +359,17 @@ def test_compare_shows_programmes_side_by_side_and_says_it_is_not_a_ranking(clie
     assert "govuk-error-summary" not in body
 
 
+def test_compare_lists_each_parent_outcome_once_per_programme(client):
+    a = full_programme("Infant-Parent Psychotherapy", studies=2)  # two studies, same parent outcome
+    b = full_programme("Child First")
+
+    body = text(client.get(f"{COMPARE}?p={a.slug}&p={b.slug}"))
+
+    row = body[body.index("Parent and family outcomes</th>") : body.index("Age groups</th>")]
+    assert row.count("Increased empathic behaviour Infant-Parent Psychotherapy") == 1
+    assert "None listed" not in row
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
