@@ -29,6 +29,30 @@ def outcomes_by_domain(programme) -> tuple[list[DomainOutcomes], list]:
     return [group for group in groups.values() if group.findings], family
 
 
+@dataclass
+class StudyOutcome:
+    label: str
+    is_child_outcome: bool
+    timings: list[str]
+
+
+def study_outcomes(study) -> list[StudyOutcome]:
+    """A study's outcomes, each distinct label once with every timing it was measured at, in finding order."""
+    outcomes: dict[str, StudyOutcome] = {}
+    for finding in study.findings.all():
+        label = finding.outcome_label or finding.outcome.name
+        outcome = outcomes.setdefault(label, StudyOutcome(label, finding.outcome.is_child_outcome, []))
+        timing = finding.timing_label.removeprefix("Long term: ")
+        if timing not in outcome.timings:
+            outcome.timings.append(timing)
+    return list(outcomes.values())
+
+
+def distinct_outcome_labels(findings) -> list[str]:
+    """Each outcome label once, in order: two studies finding the same outcome is one row of a comparison."""
+    return list(dict.fromkeys(finding.outcome_label or finding.outcome.name for finding in findings))
+
+
 def outcome_domain_labels(programme) -> list[str]:
     """The outcome domains the programme's headline findings fall in, in the standard order."""
     present = {finding.outcome.domain for finding in headline_findings(programme)}
@@ -46,14 +70,21 @@ def improvement_index_words(value) -> str:
     if value == 0:
         return "No difference: the average person in the comparison group would stay at the 50th percentile."
     if value > 0:
+        # +50 only says Φ(g) ≥ 0.995: above the 99th percentile, never "better than 100% of their peers".
+        where, share = (
+            ("above the 99th percentile", "more than 99%")
+            if percentile >= 100
+            else (f"the {ordinal(percentile)} percentile", f"{percentile}%")
+        )
         return (
             f"If the average person in the comparison group (at the 50th percentile, with half their peers doing "
-            f"better) had received the programme, we would expect them to move up to the "
-            f"{ordinal(percentile)} percentile: better outcomes than {percentile}% of their peers."
+            f"better) had received the programme, we would expect them to move up to {where}: better outcomes "
+            f"than {share} of their peers."
         )
+    where = "below the 1st percentile" if percentile <= 0 else f"the {ordinal(percentile)} percentile"
     return (
         f"The programme group did worse: the average person in the comparison group would be expected to move "
-        f"down to the {ordinal(percentile)} percentile if they had received the programme."
+        f"down to {where} if they had received the programme."
     )
 
 

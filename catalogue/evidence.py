@@ -318,16 +318,16 @@ def level_4_conditions(studies: list[StudyRecord]) -> list[Condition]:
     unknown = [s for s in qualifying if s.measures_independent is None]
     return [
         Condition(
-            "a second rigorous study (RCT or QED) rated 3 or better with a significant positive child outcome, "
-            "so the result is replicated",
+            "at least two rigorous studies (RCT or QED), each rated 3 or better with a significant positive child "
+            "outcome",
             len(qualifying) >= 2,
             _names(qualifying, "{} qualify", "only {} qualifies", "no study qualifies at level 3"),
         ),
         Condition(
-            "at least one study judged to meet the level 4 standard of evidence, that is, rated 4",
+            "at least one of those studies meeting the level 4 standard, that is, rated 4 on its design, sample, "
+            "measurement and analysis",
             bool(level_4),
-            _names(level_4, "{} rated 4", "{} rated 4", "")
-            or "; ".join(f"{s.label} is rated {_rating_code(s.rating)}" for s in qualifying),
+            _names(level_4, "{} rated 4", "{} rated 4", "") or _not_yet_level_4(qualifying),
         ),
         Condition(
             f"at least one study showing a significant positive child outcome {LONG_TERM_MONTHS} months or more "
@@ -342,6 +342,21 @@ def level_4_conditions(studies: list[StudyRecord]) -> list[Condition]:
             or _names(unknown, "not recorded for {}", "not recorded for {}", "not used by the qualifying studies"),
         ),
     ]
+
+
+def _not_yet_level_4(qualifying: list[StudyRecord]) -> str:
+    """Why no qualifying study meets the level 4 standard, in words a commissioner can follow."""
+    if not qualifying:
+        return "no study qualifies at level 3"
+    ratings = {_rating_code(s.rating) for s in qualifying}
+    if len(qualifying) == 1:
+        rated = f"{qualifying[0].label} is rated {_rating_code(qualifying[0].rating)}"
+    elif len(ratings) == 1:
+        both = "both" if len(qualifying) == 2 else "all"
+        rated = f"{_and_list([s.label for s in qualifying])} are {both} rated {ratings.pop()}"
+    else:
+        rated = "; ".join(f"{s.label} is rated {_rating_code(s.rating)}" for s in qualifying)
+    return f"{rated}, so the results have not yet been replicated at the level 4 standard"
 
 
 def level_4_plus_conditions(studies: list[StudyRecord]) -> list[Condition]:
@@ -449,10 +464,11 @@ NEXT_LEVEL_REQUIREMENTS = {
     "change on a child outcome.",
     "3": "Level 3 needs at least one rigorously conducted RCT or QED, rated 3 or better, that finds a "
     "statistically significant positive impact on at least one child outcome.",
-    "4": "Level 4 needs the result replicated in at least two rigorously conducted studies (RCT or QED) with a "
-    "statistically significant positive child outcome, at least one of them judged to meet the level 4 "
-    f"standard of evidence (a study rating of 4), at least one showing an impact {LONG_TERM_MONTHS} months or "
-    "more after the programme ended, and at least one using measures independent of study participants.",
+    "4": "Level 4 needs the programme's results replicated: at least two rigorously conducted studies (RCT or "
+    "QED), each with a statistically significant positive child outcome, and at least one of them meeting the "
+    "level 4 standard of evidence (a study rated 4 on its design, sample, measurement and analysis). At least one "
+    f"study must also show an effect {LONG_TERM_MONTHS} months or more after the programme ended, and at least one "
+    "must use measures independent of study participants.",
     "4+": "A 4+ rating needs a second study rated 4, and at least one level 4 study conducted independently of "
     "the programme's developer.",
 }

@@ -22,8 +22,13 @@ class CompareSelection:
         self.problems: list[str] = []
         unknown = [slug for slug in requested if slug not in found]
         if unknown:
-            shown = ", ".join(f"“{slug[:60]}”" for slug in unknown[:5])
-            self.problems.append(f"We could not find a published programme called {shown}, so it is not shown.")
+            quoted = [f"“{slug[:60]}”" for slug in unknown[:5]]
+            shown = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            self.problems.append(
+                f"We could not find a published programme called {shown}, so it is not shown."
+                if len(unknown) == 1
+                else f"We could not find published programmes called {shown}, so they are not shown."
+            )
         self.programmes: list[Programme] = [found[slug] for slug in requested if slug in found]
         if len(self.programmes) > MAX_COMPARED:
             left_out = ", ".join(p.name for p in self.programmes[MAX_COMPARED:])

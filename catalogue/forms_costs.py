@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .costs import DEFAULT_FAMILIES_PER_PRACTITIONER, CostInputs, level_name
 
@@ -26,9 +27,22 @@ def _whole_number(label: str, *, minimum: int, maximum: int, example: int, **kwa
     )
 
 
+class _MoneyField(forms.DecimalField):
+    """A DecimalField that says each problem once: a huge amount fails both the size and digits checks."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            unique = {}
+            for each in error.error_list:
+                unique.setdefault(" ".join(each.messages), each)
+            raise ValidationError(list(unique.values())) from None
+
+
 def _hourly_rate(level: int) -> forms.DecimalField:
     name = f"hourly cost of a {level_name(level)}-level practitioner"
-    return forms.DecimalField(
+    return _MoneyField(
         label=f"Hourly cost of a {level_name(level)}-level practitioner (£)",
         min_value=Decimal("0.01"),
         max_value=MAX_HOURLY_RATE,
@@ -99,3 +113,11 @@ class LocalCostForm(forms.Form):
         """Bound only when this form was submitted, so other query parameters never trigger errors."""
         submitted = any(key.startswith(f"{cls.prefix}-") for key in request.GET)
         return cls(request.GET if submitted else None, inputs=inputs)
+
+
+def cost_form_has_errors(programme, request) -> bool:
+    """Whether the programme page shows the local cost form with errors (its <title> then starts "Error: ")."""
+    inputs = CostInputs.from_programme(programme)
+    if inputs.missing_for_estimate():
+        return False
+    return bool(LocalCostForm.from_request(request, inputs=inputs).errors)

@@ -8,6 +8,7 @@ from . import display
 from .exports import programmes_csv_response
 from .filters import Problem, ProgrammeFilterSet, count_programmes_by
 from .forms import CompareSelection
+from .forms_costs import cost_form_has_errors
 from .models import (
     EVIDENCE_LEVEL_CODES,
     Collection,
@@ -27,12 +28,17 @@ def home(request):
     by_level = count_programmes_by("evidence", ids)
     by_domain = count_programmes_by("domain", ids)
     by_need = count_programmes_by("need", ids)
+    levels = [
+        (code, EvidenceLevel(level).label, by_level.get(code, 0))
+        for level, code in sorted(EVIDENCE_LEVEL_CODES.items(), reverse=True)
+    ]
+    total = published.count()
+    rated = sum(count for _code, _label, count in levels)
     context = {
-        "total": published.count(),
-        "levels": [
-            (code, EvidenceLevel(level).label, by_level.get(code, 0))
-            for level, code in sorted(EVIDENCE_LEVEL_CODES.items(), reverse=True)
-        ],
+        "total": total,
+        "rated": rated,
+        "unrated": total - rated,
+        "levels": levels,
         "domains": [(value, label, by_domain.get(value, 0)) for value, label in OutcomeDomain.choices],
         "needs": [(need, by_need.get(need.slug, 0)) for need in LevelOfNeed.objects.all()],
         "collections": Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes())),
@@ -64,6 +70,7 @@ def programme_detail(request, slug):
         "child_outcomes": child_outcomes,
         "family_outcomes": family_outcomes,
         "is_preview": not programme.is_public,
+        "has_errors": cost_form_has_errors(programme, request),
     }
     return render(request, "catalogue/programme_detail.html", context)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from catalogue.statistics import Z_95, ZERO_CELL_CORRECTION, hedges_g, odds_ratio, risk_difference, risk_ratio
 
@@ -250,6 +250,24 @@ def _fmt(value, decimals: int) -> str:
     return f"{float(value):.{decimals}f}".replace("-", "−")
 
 
+PLAIN_DECIMALS = 2
+
+
+def _plain(value, null: float) -> str:
+    """A number for a plain-words sentence: 2 decimals, more only where 2 would look like "no difference".
+
+    Tables keep the review's printed precision; a sentence for a commissioner does not need 4 places.
+    A bound such as 0.996 must not read as 1.00 next to "the interval excludes 1".
+    """
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    for places in (PLAIN_DECIMALS, 3, 4):
+        # Half up, as printed tables do (0.6950 reads 0.70, not float rounding's 0.69).
+        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if number == null or rounded != null:
+            break
+    return f"{rounded:f}".replace("-", "−")
+
+
 def plain_words(
     *,
     measure: str,
@@ -268,13 +286,13 @@ def plain_words(
     differences). Whether the effect favours the intervention depends on the outcome's direction.
     """
     null = 1.0 if measure in _RATIOS else 0.0
-    interval = f"95% confidence interval {_fmt(ci_low, decimals)} to {_fmt(ci_high, decimals)}"
+    interval = f"95% confidence interval {_plain(ci_low, null)} to {_plain(ci_high, null)}"
     name = MEASURE_NAMES[measure]
-    value = f"{name} {_fmt(estimate, decimals)}"
+    value = f"{name} {_plain(estimate, null)}"
     if measure in _RATIOS:
         what = "likely" if measure == "RR" else "likely (in odds)"
         if estimate >= 1:
-            size = f"{_fmt(estimate, decimals)} times as {what}"
+            size = f"{_plain(estimate, null)} times as {what}"
         else:
             size = f"{round((1 - estimate) * 100)}% less {what}"
         than = "as" if estimate >= 1 else "than"
@@ -309,7 +327,8 @@ def describe_reported(analysis) -> str:
     if analysis.reported_ci_low is None or analysis.reported_ci_high is None:
         name = analysis.get_effect_measure_display().split(" (")[0].lower()
         return (
-            f"The review reports a {name} of {_fmt(analysis.reported_estimate, analysis.reported_decimals)} "
+            f"The review reports a {name} of "
+            f"{_plain(analysis.reported_estimate, 1.0 if analysis.effect_measure in _RATIOS else 0.0)} "
             "without a confidence interval in our source, so we cannot say how precise it is."
         )
     return plain_words(

@@ -21,6 +21,17 @@ def improvement_index_words(value):
 
 
 @register.filter
+def study_outcomes(study):
+    """Each distinct outcome of a study once, with its timings (reads the prefetched findings)."""
+    return display.study_outcomes(study)
+
+
+@register.filter
+def distinct_outcome_labels(findings):
+    return display.distinct_outcome_labels(findings)
+
+
+@register.filter
 def lines(text):
     """Non-empty lines of a text field that analysts fill "one point per line"."""
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]

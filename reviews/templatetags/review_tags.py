@@ -15,6 +15,21 @@ register = template.Library()
 
 
 @register.filter
+def pooling_method(analysis) -> str:
+    """ "inverse variance" or "Mantel–Haenszel": lower case after a comma, except the surnames."""
+    label = analysis.get_method_display()
+    return label if analysis.method == "MH" else label.lower()
+
+
+@register.filter
+def p_value(p) -> str:
+    """ "p = 0.0312", or "p < 0.0001" rather than an impossible "p = 0.0000"."""
+    if p is None:
+        return ""
+    return "p < 0.0001" if float(p) < 0.0001 else f"p = {float(p):.4f}"
+
+
+@register.filter
 def judgement_cells(inclusion, domains):
     """An included study's judgements in the order of `domains` (None where not judged)."""
     return inclusion.judgement_cells(domains)

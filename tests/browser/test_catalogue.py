@@ -44,7 +44,7 @@ def test_commissioner_opens_a_programme_and_sees_why_it_is_rated(page, catalogue
 
     assert page.get_by_role("heading", level=1).inner_text().startswith("Infant-Parent Psychotherapy")
     assert page.locator(".app-ratings dd").first.inner_text().startswith("3+")
-    assert page.get_by_text("move up to the 100th percentile").first.is_visible()
+    assert page.get_by_text("move up to above the 99th percentile").first.is_visible()
     page.get_by_role("link", name="Study 1: Cicchetti et al (2001)").first.click()
     assert page.url.endswith("#study-1")
 
@@ -102,6 +102,19 @@ def test_programme_page_prints_without_navigation(page, catalogue, shots):
     assert page.get_by_role("heading", name="About the evidence").is_visible()
 
 
+def test_programme_page_prints_the_rating_reasons_but_not_the_empty_cost_form(page, catalogue, shots):
+    page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 page's printable width
+    page.emulate_media(media="print")
+    page.goto(catalogue["ipp"].get_absolute_url())
+    page.screenshot(path=shots / "programme-print-a4.png", full_page=True)
+
+    assert page.get_by_role("heading", name="How the rating follows from the studies").is_visible()
+    assert page.get_by_text("Study 1 (Cicchetti et al (2001)) qualifies at level 3").is_visible()
+    assert not page.locator("#local-cost-estimate").is_visible()
+    assert not page.get_by_label("Number of families").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 700
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -127,3 +140,50 @@ def test_axe_finds_no_violations(page, catalogue, path):
 def test_axe_guidance_page(page, catalogue):
     page.goto("/guidance/evidence-ratings/")
     assert_accessible(page)
+
+
+@pytest.fixture
+def review_with_risk_of_bias(transactional_db):
+    """A review whose risk-of-bias table and analysis are wider than a phone (as Barlow's are)."""
+    from reviews.models import BIAS_DOMAIN_ORDER, BiasJudgement
+    from tests.factories import (
+        AnalysisFactory,
+        AnalysisRowFactory,
+        IncludedStudyFactory,
+        ReviewFactory,
+        RiskOfBiasFactory,
+    )
+
+    review = ReviewFactory()
+    for label in ("Cicchetti 1999", "Cohen 1999", "Fonagy 2011"):
+        inclusion = IncludedStudyFactory(review=review, label=label)
+        for domain, judgement in zip(BIAS_DOMAIN_ORDER, BiasJudgement.values * 3, strict=False):
+            RiskOfBiasFactory(included_study=inclusion, domain=domain, judgement=judgement)
+    analysis = AnalysisFactory(review=review, number="1")
+    for a, n1, c, n2 in [(4, 123, 11, 139), (6, 306, 29, 303), (3, 231, 11, 220)]:
+        AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+    return review
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("list", "/programmes/"),
+        ("programme", "/programmes/infant-parent-psychotherapy/"),
+        ("compare", "/programmes/compare/?p=infant-parent-psychotherapy&p=child-first"),
+        ("long-search", "/programmes/?q=" + "a" * 2000),
+    ],
+)
+def test_public_pages_have_no_horizontal_scroll_on_a_phone(phone, catalogue, shots, name, path):
+    phone.goto(path)
+    phone.screenshot(path=shots / f"no-scroll-{name}-phone.png", full_page=True)
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_review_page_has_no_horizontal_scroll_on_a_phone(phone, review_with_risk_of_bias, shots):
+    phone.goto(review_with_risk_of_bias.get_absolute_url())
+    phone.screenshot(path=shots / "no-scroll-review-phone.png", full_page=True)
+
+    assert phone.locator(".reviews-scroll").count() >= 2  # the wide parts are there, in their scroll boxes
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -170,6 +170,13 @@ def test_local_cost_form_rejects_nonsense_with_clear_message(field, value, messa
     assert message in form.errors[field][0]
 
 
+@pytest.mark.parametrize("value", ["1e308", "99999999999"])
+def test_local_cost_form_says_a_huge_amount_is_too_big_once(value):
+    form = submit(rate_3=value)
+
+    assert form.errors["rate_3"] == ["The hourly cost of a high-level practitioner must be £1,000 or less"]
+
+
 def test_local_cost_form_unbound_when_other_query_parameters_only():
     request = RequestFactory().get("/programmes/x/", {"page": "2"})
 
@@ -229,6 +236,28 @@ def test_cost_section_bad_input_shows_error_summary_linked_to_field():
     assert '<a href="#id_cost-families">The number of families must be 1 or more</a>' in html
     assert "govuk-input--error" in html
     assert "Estimated cost for" not in html
+
+
+@pytest.mark.django_db
+def test_programme_page_title_starts_error_when_the_cost_form_has_errors(client):
+    programme = ipp_like(name="Infant-Parent Psychotherapy")
+
+    bad = client.get(programme.get_absolute_url(), {"cost-families": "20", "cost-rate_3": "1e308"}).content.decode()
+    good = client.get(programme.get_absolute_url(), {"cost-families": "20", "cost-rate_3": "45"}).content.decode()
+
+    assert "<title>Error: Infant-Parent Psychotherapy" in bad
+    assert bad.count("must be £1,000 or less") == 2  # once in the summary, once by the field
+    assert "<title>Infant-Parent Psychotherapy" in good
+
+
+@pytest.mark.django_db
+def test_cost_section_prints_only_with_an_estimate():
+    empty = render_cost(ipp_like())
+    estimated = render_cost(ipp_like(), {"cost-families": "20", "cost-rate_3": "45"})
+
+    assert '<div class="app-no-print">\n  <h3 class="govuk-heading-m" id="local-cost-estimate">' in empty
+    assert '<form class="app-no-print"' in empty
+    assert '<div class="">\n  <h3 class="govuk-heading-m" id="local-cost-estimate">' in estimated
 
 
 @pytest.mark.django_db

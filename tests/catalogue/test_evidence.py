@@ -277,15 +277,16 @@ def test_assess_studies_level_4_needs_a_level_4_rated_study():
 
     assert assessment.rating == "3+"
     assert assessment.next_level_needs == [
-        "At least one study judged to meet the level 4 standard of evidence, that is, rated 4: "
-        "S1 is rated 3; S2 is rated 3."
+        "At least one of those studies meeting the level 4 standard, that is, rated 4 on its design, sample, "
+        "measurement and analysis: S1 and S2 are both rated 3, so the results have not yet been replicated at the "
+        "level 4 standard."
     ]
 
 
 @pytest.mark.parametrize(
     ("studies", "missing"),
     [
-        ([level_4_study("S1")], "A second rigorous study"),
+        ([level_4_study("S1")], "At least two rigorous studies"),
         ([level_4_study("S1"), study("S2", rating=4)], None),  # level 4 already: none missing
         ([study("S1", rating=4, measures_independent=True), study("S2")], "months or more after"),
         ([study("S1", rating=4, findings=[LONG_TERM_BENEFIT]), study("S2")], "independent of study participants"),
@@ -414,8 +415,13 @@ def test_ipp_assesses_as_3_plus_not_4_because_no_study_is_rated_4(ipp):
 
     assert assessment.rating == "3+"
     assert len(assessment.next_level_needs) == 1
-    assert "level 4 standard of evidence" in assessment.next_level_needs[0]
-    assert "Study 1 is rated 3; Study 2 is rated 3" in assessment.next_level_needs[0]
+    assert "meeting the level 4 standard" in assessment.next_level_needs[0]
+    assert "Study 1 and Study 2 are both rated 3" in assessment.next_level_needs[0]
+    assert "not yet been replicated at the level 4 standard" in assessment.next_level_needs[0]
+    assert any(
+        "At least two rigorous studies" in met and "Study 1 and Study 2 qualify" in met
+        for met in assessment.next_level_has
+    )
     assert any("shown by Study 2" in met for met in assessment.next_level_has)
     assert any("used by Study 1 and Study 2" in met for met in assessment.next_level_has)
 
@@ -431,7 +437,11 @@ def test_ipp_page_sections_explain_3_plus_and_why_not_4(ipp):
     assert "at least one level 3 study, along with evidence from other studies rated 2 or better" in html
     assert "Why not the next level?" in html
     assert "does not receive a rating of 4 because its studies do not yet show" in html
-    assert "Study 1 is rated 3; Study 2 is rated 3" in html
+    assert "Level 4 needs the programme&#x27;s results replicated" in html
+    assert "Study 1 and Study 2 are both rated 3, so the results have not yet been replicated" in html
+    # A plain section rather than a <details>, so it is visible when the page is printed.
+    assert '<h3 class="govuk-heading-m">How the rating follows from the studies</h3>' in html
+    assert "<details" not in html
     assert "independence from the developer not recorded" in html
 
 

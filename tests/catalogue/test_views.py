@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import OutcomeDomain, PublicationStatus
+from catalogue.models import FindingTiming, OutcomeDomain, PublicationStatus
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -106,11 +106,39 @@ def test_home_shows_search_and_counts_by_evidence_level(client):
         'Level 3 – evidence of efficacy</a></th>\n      <td class="govuk-table__cell govuk-table__cell--numeric">2<'
         in body
     )
+    assert "2 programmes for children and families, each with a rating" in body
     assert "?need=targeted-indicated" in body  # browse by level of need (seeded lookups)
     assert f"?domain={OutcomeDomain.MALTREATMENT}" in body
 
 
+def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
+    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=None)
+    ProgrammeFactory(evidence_level=None)
+
+    body = text(client.get("/"))
+
+    assert "3 programmes for children and families. 1 has a rating of how strong the evidence is" in body
+    assert "2 are not yet rated." in body
+    assert "each with a rating" not in body
+
+
 # --------------------------------------------------------------------------- list
+def test_list_card_separates_the_rating_from_its_meaning(client):
+    ProgrammeFactory(evidence_level=3, cost_rating=5)
+    ProgrammeFactory(evidence_level=2, cost_rating=None)
+
+    body = text(client.get(LIST))
+
+    assert '5 <span class="app-meaning">– over £2,000 per child or family</span>' in body
+    assert 'NA <span class="app-meaning">– information not available</span>' in body
+
+
+def test_list_title_starts_error_when_the_error_summary_shows(client):
+    assert "<title>Error: Programmes" in text(client.get(LIST + "?age=martians"))
+    assert "<title>Programmes" in text(client.get(LIST))
+
+
 def test_list_shows_summary_cards_with_ratings_and_compare_checkbox(client):
     programme = full_programme()
     body = text(client.get(LIST))
@@ -241,7 +269,7 @@ def test_programme_page_shows_every_section(client):
         "28.7-point increase",
         "+33",
         "move up to the 83rd percentile",
-        "Other outcomes for parents and families",
+        "Other outcomes (parents and families)",
         "Based on",
         'href="#study-1"',
         'id="study-1"',
@@ -256,6 +284,62 @@ def test_programme_page_shows_every_section(client):
         "http://testserver/programmes/infant-parent-psychotherapy/",
     ]:
         assert expected in body, expected
+
+
+def test_programme_page_lists_parent_outcomes_with_their_source_study(client):
+    programme = ProgrammeFactory(evidence_level=3, evidence_plus=True)
+    study_1 = StudyFactory(programme=programme, number=1, citation_label="Lieberman et al (1991)")
+    study_2 = StudyFactory(programme=programme, number=2, citation_label="Cicchetti et al (2006)")
+    empathy = OutcomeFactory(name="Parental empathy", domain=OutcomeDomain.FAMILY)
+    FindingFactory(study=study_1, outcome=empathy, outcome_label="Increased empathic behaviour", significant=True)
+    FindingFactory(study=study_2, outcome=empathy, outcome_label="Increased empathic behaviour", significant=None)
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    section = body[body.index("Other outcomes (parents and families)") : body.index('id="characteristics"')]
+    assert section.count("Increased empathic behaviour") == 2
+    assert "Study 1: Lieberman et al (1991)" in section
+    assert "Study 2: Cicchetti et al (2006)" in section
+
+
+def test_programme_page_study_block_lists_each_outcome_once_with_its_timings(client):
+    programme = ProgrammeFactory()
+    study = StudyFactory(programme=programme, number=2)
+    attachment = OutcomeFactory(name="Attachment security")
+    FindingFactory(study=study, outcome=attachment, outcome_label="Improved attachment security (% secure)")
+    FindingFactory(
+        study=study,
+        outcome=attachment,
+        outcome_label="Improved attachment security (% secure)",
+        timing=FindingTiming.FOLLOW_UP,
+        months_after_end=12,
+    )
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    study_block = body[body.index('id="study-2"') :]
+    assert study_block.count("Improved attachment security (% secure)") == 1
+    assert "Improved attachment security (% secure): immediately after the intervention; a year later" in study_block
+
+
+def test_draft_preview_says_not_yet_published(analyst_client):
+    programme = ProgrammeFactory(status=PublicationStatus.DRAFT, published_on=None, last_reviewed_on=None)
+
+    body = text(analyst_client.get(programme.get_absolute_url()))
+
+    dates = body[body.index(">Published</dt>") : body.index("</dl>", body.index(">Published</dt>"))]
+    assert dates.count("Not yet published") == 2
+    assert "Not reviewed since publication" not in body
+
+
+def test_published_page_without_review_says_not_reviewed_since_publication(client):
+    programme = ProgrammeFactory(published_on=datetime.date(2023, 1, 1), last_reviewed_on=None)
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    assert "1 January 2023" in body
+    assert "Not reviewed since publication" in body
+    assert "Not yet published" not in body
 
 
 @pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED])
@@ -275,6 +359,17 @@ def test_compare_shows_programmes_side_by_side_and_says_it_is_not_a_ranking(clie
     assert "govuk-error-summary" not in body
 
 
+def test_compare_lists_each_parent_outcome_once_per_programme(client):
+    a = full_programme("Infant-Parent Psychotherapy", studies=2)  # two studies, same parent outcome
+    b = full_programme("Child First")
+
+    body = text(client.get(f"{COMPARE}?p={a.slug}&p={b.slug}"))
+
+    row = body[body.index("Parent and family outcomes</th>") : body.index("Age groups</th>")]
+    assert row.count("Increased empathic behaviour Infant-Parent Psychotherapy") == 1
+    assert "None listed" not in row
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -282,7 +377,8 @@ def test_compare_shows_programmes_side_by_side_and_says_it_is_not_a_ranking(clie
         ("", "Choose at least 2 programmes"),
         ("?p=a&p=nowhere", "We could not find a published programme called “nowhere”"),
         ("?p=a&p=b&p=c&p=d&p=e", "You can compare up to 4 programmes at a time, so we left out E"),
-        ("?p=a&p=draft", "We could not find a published programme called “draft”"),
+        ("?p=a&p=draft", "We could not find a published programme called “draft”, so it is not shown"),
+        ("?p=a&p=nope&p=zzz", "We could not find published programmes called “nope” and “zzz”, so they are not shown"),
     ],
 )
 def test_compare_explains_what_it_could_not_use(client, query, message):
@@ -334,3 +430,23 @@ def test_collection_index_lists_collections_with_published_counts(client):
 
 def test_unknown_collection_is_404(client):
     assert client.get(reverse("catalogue:collection-detail", args=["nope"])).status_code == 404
+
+
+# --------------------------------------------------------------------------- improvement index in words
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        (33, "move up to the 83rd percentile: better outcomes than 83% of their peers."),
+        (49, "move up to the 99th percentile: better outcomes than 99% of their peers."),
+        (50, "move up to above the 99th percentile: better outcomes than more than 99% of their peers."),
+        (-12, "move down to the 38th percentile"),
+        (-50, "move down to below the 1st percentile"),
+    ],
+)
+def test_improvement_index_words_never_claim_100_or_0_percent(index, expected):
+    from catalogue.display import improvement_index_words
+
+    words = improvement_index_words(index)
+
+    assert expected in words
+    assert "100%" not in words and "100th" not in words and " 0%" not in words and " 0th" not in words

@@ -168,6 +168,22 @@ def test_plain_words_significant_ratio_favours_intervention():
     assert "statistically significant result favouring PIP" in text
 
 
+def test_plain_words_round_to_two_decimals_whatever_the_review_printed():
+    text = plain_words(measure="RR", estimate=Decimal("0.4896"), ci_low=Decimal("0.3449"), ci_high=Decimal("0.6950"),
+                       decimals=4, intervention="BCG", control="no vaccine", higher_is_better=False)  # fmt: skip
+
+    assert "(risk ratio 0.49; 95% confidence interval 0.34 to 0.70)" in text
+    assert "0.4896" not in text
+
+
+def test_plain_words_keep_a_third_place_rather_than_show_a_bound_as_no_difference():
+    text = plain_words(measure="RR", estimate=0.8, ci_low=0.64, ci_high=0.996, decimals=4, intervention="PIP",
+                       control="control", higher_is_better=True)  # fmt: skip
+
+    assert "95% confidence interval 0.64 to 0.996" in text
+    assert "excludes 1" in text
+
+
 def test_plain_words_reduction_in_a_bad_outcome_favours_intervention():
     text = plain_words(measure="RR", estimate=0.32, ci_low=0.17, ci_high=0.58, decimals=2, intervention="PIP",
                        control="control", higher_is_better=False)  # fmt: skip

@@ -139,6 +139,36 @@ def test_review_detail_reads_pooled_result_in_plain_words(client):
     assert "95% confidence interval 0.15 to 0.60" in content
 
 
+def test_review_detail_names_mantel_haenszel_and_leaves_out_tau2_for_a_fixed_effect_model(client):
+    review = ReviewFactory()
+    analysis = AnalysisFactory(review=review, model="fixed", method="MH")
+    for a, n1, c, n2 in TABLES[:3]:
+        AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+
+    content = client.get(review.get_absolute_url()).content.decode()
+
+    assert "Risk ratio (RR), fixed effect, Mantel–Haenszel" in content
+    assert "mantel" not in content
+    assert "Heterogeneity: Chi²" in content
+    assert "τ²" not in content
+
+
+def test_review_detail_random_effects_shows_tau2_and_lower_case_inverse_variance(client):
+    review = build_review(rows=3)
+
+    content = client.get(review.get_absolute_url()).content.decode()
+
+    assert "random effects, inverse variance" in content
+    assert "τ²" in content
+
+
+@pytest.mark.parametrize(("p", "shown"), [(0.0, "p < 0.0001"), (0.00004, "p < 0.0001"), (0.0312, "p = 0.0312")])
+def test_p_value_never_prints_zero(p, shown):
+    from reviews.templatetags.review_tags import p_value
+
+    assert p_value(p) == shown
+
+
 def test_review_detail_links_included_study_to_its_programme(client):
     programme = ProgrammeFactory(name="Infant-Parent Psychotherapy", slug="infant-parent-psychotherapy")
     study = StudyFactory(programme=programme, number=1, citation_label="Lieberman et al (1991)")
