@@ -173,6 +173,13 @@ class ProgrammeEvidenceAdminMixin:
         if obj is None or obj.pk is None:
             return "Computed from the studies once the programme is saved."
         assessment = obj.assessment
+        if not obj.studies.exists():
+            return format_html(
+                "<p><strong>{}</strong></p><p>{}</p>",
+                assessment.rating,
+                "No studies are entered for this programme yet, so its records support no rating above NL2. "
+                "Add its studies and their findings to see the rating they support.",
+            )
         reasons = format_html_join("", "<li>{}</li>", ((reason,) for reason in assessment.reasons))
         needs = format_html_join("", "<li>{}</li>", ((need,) for need in assessment.next_level_needs))
         if obj.evidence_rating and obj.rating_disagrees:
@@ -198,8 +205,14 @@ class ProgrammeEvidenceAdminMixin:
     def computed_rating_display(self, obj):
         if not obj.computed_evidence_rating:
             return "–"
+        notes = []
         if obj.evidence_rating and obj.evidence_rating != obj.computed_evidence_rating:
-            return format_html("{} (differs)", obj.computed_evidence_rating)
+            notes.append("differs")
+        # NL2 from no records is not a finding about the programme: say that nothing is entered yet.
+        if getattr(obj, "study_count", None) == 0:
+            notes.append("no studies entered")
+        if notes:
+            return format_html("{} ({})", obj.computed_evidence_rating, "; ".join(notes))
         return obj.computed_evidence_rating
 
     def save_model(self, request, obj, form, change):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from catalogue import services
 from catalogue.admin_evidence import FindingAdminForm
 from catalogue.models import DesignType, EffectSource, Finding, Programme
 from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
@@ -166,7 +167,7 @@ def test_programme_changelist_filter_shows_only_disagreeing(analyst_client):
     html = response.content.decode()
     assert "Differs" in html
     assert ">Agrees<" not in html
-    assert "NL2 (differs)" in html
+    assert "NL2 (differs; no studies entered)" in html
 
 
 def test_programme_admin_sets_cost_rating_from_unit_cost_and_locks_it(analyst_client):
@@ -229,3 +230,14 @@ def test_study_admin_inline_finding_computes_and_warns(analyst_client):
     assert "improvement index 33 → 19" in response.content.decode()
     programme.refresh_from_db()
     assert programme.computed_evidence_rating == "3"
+
+
+def test_admin_says_when_no_studies_are_entered(analyst_client):
+    programme = ProgrammeFactory(name="Social Baby", evidence_level=0)
+    services.recompute_programme_rating(programme=programme)
+
+    listing = analyst_client.get(reverse("admin:catalogue_programme_changelist")).content.decode()
+    form = analyst_client.get(reverse("admin:catalogue_programme_change", args=[programme.pk])).content.decode()
+
+    assert "NL2 (differs; no studies entered)" in listing
+    assert "No studies are entered for this programme yet" in form
