@@ -1,6 +1,7 @@
 """Arranging a programme's prefetched records for its public pages. Pure: no queries of its own.
 
-Every function here reads only what `Programme.objects.for_export()` / `for_detail()` prefetched.
+Every function here reads only what `Programme.objects.for_export()` / `for_detail()` prefetched
+(or, for the CSV, what `for_csv()` annotated).
 """
 
 from dataclasses import dataclass
@@ -57,6 +58,11 @@ def outcome_domain_labels(programme) -> list[str]:
     """The outcome domains the programme's headline findings fall in, in the standard order."""
     present = {finding.outcome.domain for finding in headline_findings(programme)}
     return [label for domain, label in OutcomeDomain.choices if domain in present]
+
+
+def outcome_domain_labels_from_flags(programme) -> list[str]:
+    """The same labels as outcome_domain_labels, from the `has_<domain>_outcome` flags for_csv() annotates."""
+    return [label for domain, label in OutcomeDomain.choices if getattr(programme, f"has_{domain}_outcome")]
 
 
 def improvement_index_words(value) -> str:

@@ -53,14 +53,14 @@ def programme_row(programme, build_absolute_uri) -> list[str]:
         "; ".join(str(x) for x in programme.countries.all()),
         display.yes_no_unknown(programme.uk_provision, yes="Yes", no="No"),
         display.yes_no_unknown(programme.uk_evaluation, yes="Yes", no="No"),
-        "; ".join(display.outcome_domain_labels(programme)),
+        "; ".join(display.outcome_domain_labels_from_flags(programme)),
         programme.last_reviewed_on.isoformat() if programme.last_reviewed_on else "",
     ]
     return [safe_cell(cell) for cell in row]
 
 
 def programmes_csv_response(programmes, request) -> HttpResponse:
-    """A CSV download of `programmes` (already filtered, sorted and prefetched with for_export())."""
+    """A CSV download of `programmes` (already filtered, sorted and prefetched with for_csv())."""
     filename = f"evidence-guidebook-programmes-{timezone.localdate().isoformat()}.csv"
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",

@@ -331,6 +331,41 @@ class ProgrammeQuerySet(models.QuerySet):
             models.Prefetch("studies__findings", queryset=Finding.objects.select_related("outcome")),
         )
 
+    def for_csv(self):
+        """What a CSV row needs, lean enough to export the whole catalogue: the programme's own short
+        columns, every characteristic, and a `has_<domain>_outcome` flag per outcome domain (true when
+        a headline finding falls in it; read by `outcome_domain_labels_from_flags`).
+
+        Not for_export(): building every Study and Finding (long narrative and formula columns) only to
+        name the domains took most of the export's time. Compare still uses for_export().
+        """
+        # One uncorrelated "programme in (...)" set per domain: SQLite evaluates each once, where a
+        # correlated EXISTS per programme and domain cost more than the prefetches it replaced.
+        headline_findings = Finding.objects.filter(is_headline=True, study__programme__isnull=False)
+        domain_flags = {
+            f"has_{domain}_outcome": models.ExpressionWrapper(
+                Q(pk__in=headline_findings.filter(outcome__domain=domain).values("study__programme")),
+                output_field=models.BooleanField(),
+            )
+            for domain in OutcomeDomain.values
+        }
+        return (
+            self.only(
+                "name",
+                "slug",
+                "acronym",
+                "summary",
+                "evidence_level",
+                "evidence_plus",
+                "cost_rating",
+                "uk_provision",
+                "uk_evaluation",
+                "last_reviewed_on",
+            )
+            .annotate(**domain_flags)
+            .prefetch_related("age_groups", "levels_of_need", "delivery_models", "settings", "countries")
+        )
+
     def for_detail(self):
         """Everything the programme page shows, in a fixed number of queries however many studies.
 

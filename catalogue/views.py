@@ -49,7 +49,7 @@ def home(request):
 def programme_list(request):
     filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
     if request.GET.get("format") == "csv":
-        return programmes_csv_response(filterset.qs.for_export(), request)
+        return programmes_csv_response(filterset.qs.for_csv(), request)
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
     context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
@@ -58,7 +58,7 @@ def programme_list(request):
 
 def programme_export(request):
     filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
-    return programmes_csv_response(filterset.qs.for_export(), request)
+    return programmes_csv_response(filterset.qs.for_csv(), request)
 
 
 def programme_detail(request, slug):

@@ -84,6 +84,28 @@ def test_compare_and_csv_query_counts_do_not_grow_with_studies(client):
     assert count_queries(client, LIST + "?format=csv") == csv_small
 
 
+def test_csv_query_count_is_the_same_for_1_and_20_programmes(client):
+    full_programme("Programme 0", studies=1)
+    one = count_queries(client, LIST + "?format=csv")
+    for n in range(1, 20):
+        full_programme(f"Programme {n}", studies=2)
+
+    twenty = count_queries(client, LIST + "?format=csv")
+
+    # The filter's own queries, the programmes (outcome domains annotated), and one per characteristic.
+    assert one == twenty == 13
+
+
+def test_csv_names_no_outcome_domain_without_headline_findings(client):
+    programme = ProgrammeFactory(name="No headlines")
+    FindingFactory(study=StudyFactory(programme=programme), is_headline=False)
+
+    response = client.get(LIST + "?format=csv")
+
+    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    assert row["Child outcome domains"] == ""
+
+
 def test_home_and_collection_query_counts_are_fixed(client):
     first = full_programme("First")
     collection = first.collections.get()
