@@ -8,6 +8,14 @@ from catalogue.models import Collection, Programme
 from .models import Review, ReviewKind
 
 
+def programmes_reviewed():
+    """Published programmes that some published review reaches, directly or through an included
+    study: the only ones worth offering in the "Programme" filter. Name and slug only (the option)."""
+    reviews = Review.objects.published()
+    reached = Q(pk__in=reviews.values("programmes")) | Q(pk__in=reviews.values("included_studies__study__programme"))
+    return Programme.objects.published().filter(reached).only("name", "slug")
+
+
 class ReviewFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search reviews", method="filter_search")
     kind = django_filters.ChoiceFilter(label="Kind of review", choices=ReviewKind.choices, empty_label="Any kind")
@@ -22,7 +30,7 @@ class ReviewFilter(django_filters.FilterSet):
     )
     programme = django_filters.ModelChoiceFilter(
         label="Programme",
-        queryset=Programme.objects.published(),
+        queryset=programmes_reviewed(),
         to_field_name="slug",
         method="filter_programme",
         empty_label="Any programme",

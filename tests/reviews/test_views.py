@@ -74,6 +74,47 @@ def test_review_list_query_count_is_the_same_for_one_and_25_reviews(client):
     assert one == many == 6 + 2
 
 
+def test_review_list_query_count_is_the_same_for_one_and_20_programmes_offered(client):
+    IncludedStudyFactory(review=ReviewFactory(programmes=[ProgrammeFactory()]))
+    one = count_queries(client, reverse("reviews:review-list"))
+    review = ReviewFactory()
+    for _ in range(10):
+        review.programmes.add(ProgrammeFactory())
+        IncludedStudyFactory(review=review)
+        ProgrammeFactory()  # reached by no review
+
+    many = count_queries(client, reverse("reviews:review-list"))
+
+    assert one == many == 6 + 2
+
+
+def test_review_list_offers_only_programmes_a_published_review_reaches(client):
+    direct = ProgrammeFactory(name="Named by a review", slug="named")
+    through_study = StudyFactory(programme=ProgrammeFactory(name="Trial in a review", slug="trial")).programme
+    ReviewFactory(programmes=[direct])
+    IncludedStudyFactory(study=StudyFactory(programme=through_study))
+    ProgrammeFactory(name="Reviewed by nobody", slug="nobody")
+    draft_only = ProgrammeFactory(name="Only in a draft review", slug="draft-only")
+    ReviewFactory(programmes=[draft_only], status=PublicationStatus.DRAFT, published_on=None)
+
+    response = client.get(reverse("reviews:review-list"))
+
+    offered = [value for value, _label in response.context["filter"].form["programme"].field.choices]
+    assert offered == ["", "named", "trial"]
+    assert b'<option value="nobody"' not in response.content
+    assert b'<option value="draft-only"' not in response.content
+
+
+def test_review_list_keeps_the_chosen_programme_selected(client):
+    study = StudyFactory(programme=ProgrammeFactory(slug="chosen"))
+    IncludedStudyFactory(study=study)
+
+    response = client.get(reverse("reviews:review-list"), {"programme": "chosen"})
+
+    assert b'<option value="chosen" selected>' in response.content
+    assert b'<option value="" selected>' not in response.content
+
+
 def test_review_list_shows_programmes_reached_through_included_studies(client):
     study = StudyFactory(programme=ProgrammeFactory(name="Infant-Parent Psychotherapy"))
     IncludedStudyFactory(study=study)
