@@ -116,9 +116,13 @@ class ReviewQuerySet(models.QuerySet):
     def for_listing(self):
         """What the review list shows: the programmes each review covers (directly or through its
         included studies) and its collections."""
+        # Only what linked_programmes reads: full study and programme rows carry long text columns.
+        included = IncludedStudy.objects.select_related("study__programme").only(
+            "review", "study__programme__name", "study__programme__slug", "study__programme__status"
+        )
         return self.prefetch_related(
             Prefetch("programmes", queryset=Programme.objects.published().only("name", "slug")),
-            Prefetch("included_studies", queryset=IncludedStudy.objects.select_related("study__programme")),
+            Prefetch("included_studies", queryset=included),
             "collections",
         ).order_by(F("year").desc(nulls_last=True), "short_citation")
 
