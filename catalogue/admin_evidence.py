@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
+from .evidence import finding_consistency_warnings
 from .models import Finding, Programme
 from .services import recompute_programme_rating
 
@@ -65,6 +66,18 @@ def warn_if_typed_values_replaced(request, finding: Finding, typed: dict) -> Non
         messages.warning(request, message)
 
 
+def warn_if_labels_contradict_numbers(request, finding: Finding) -> None:
+    """Tell the analyst when "significant" or the direction disagrees with the saved effect size and CI."""
+    for warning in finding_consistency_warnings(
+        significant=finding.significant,
+        direction=finding.direction,
+        effect_size=finding.effect_size,
+        ci_low=finding.ci_low,
+        ci_high=finding.ci_high,
+    ):
+        messages.warning(request, f"{finding}: {warning}")
+
+
 class FindingEvidenceAdminMixin:
     """For FindingAdmin: computed values read-only, explained, and the programme's rating kept current."""
 
@@ -82,6 +95,7 @@ class FindingEvidenceAdminMixin:
         previous_programme_id = Finding.objects.filter(pk=obj.pk).values_list("study__programme", flat=True).first()
         super().save_model(request, obj, form, change)
         warn_if_typed_values_replaced(request, obj, typed)
+        warn_if_labels_contradict_numbers(request, obj)
         _recompute(request, {obj.study.programme_id, previous_programme_id})
 
     def delete_model(self, request, obj):
@@ -128,6 +142,7 @@ class StudyEvidenceAdminMixin:
         for inline_form, values in typed:
             if inline_form.instance.pk:
                 warn_if_typed_values_replaced(request, inline_form.instance, values)
+                warn_if_labels_contradict_numbers(request, inline_form.instance)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -195,6 +195,46 @@ def _four_places(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP) + 0
 
 
+def finding_consistency_warnings(
+    *, significant: bool | None, direction: str, effect_size: Decimal | None, ci_low, ci_high
+) -> list[str]:
+    """Warnings for a finding whose labels contradict its numbers (the effect size and 95% CI).
+
+    Never errors: a paper may report significance from a different test than the CI, so the
+    analyst is asked to check the paper, not stopped. Positive effects always favour the programme.
+
+    * marked significant while the CI crosses zero, or not significant while it excludes zero;
+    * marked favourable with a negative effect size, or unfavourable with a positive one.
+
+    A CI with a bound at exactly zero is borderline (p ≈ 0.05) and gives no warning.
+    """
+    warnings = []
+    if ci_low is not None and ci_high is not None and significant is not None:
+        interval = f"The 95% CI ({_signed(ci_low)} to {_signed(ci_high)})"
+        if significant and ci_low < 0 < ci_high:
+            warnings.append(f"{interval} includes zero, but the finding is marked significant: check the paper.")
+        elif not significant and (ci_low > 0 or ci_high < 0):
+            warnings.append(f"{interval} excludes zero, but the finding is marked not significant: check the paper.")
+    if effect_size is not None:
+        wrong_way = {Direction.FAVOURABLE: effect_size < 0, Direction.UNFAVOURABLE: effect_size > 0}
+        if wrong_way.get(direction):
+            sign = "negative" if effect_size < 0 else "positive"
+            warnings.append(
+                f"The effect size ({_signed(effect_size)}) is {sign}, but the finding is marked "
+                f"{Direction(direction).label.lower()}: positive always favours the programme. Check the paper "
+                "(and “lower is better” when the effect is computed from group data)."
+            )
+    return warnings
+
+
+def _signed(value) -> str:
+    """A stored number as a reader writes it: at least two decimals, a real minus sign ("−0.15")."""
+    number = Decimal(str(value)).normalize()
+    if number.as_tuple().exponent > -2:
+        number = number.quantize(Decimal("0.01"))
+    return f"{number:f}".replace("-", "−")
+
+
 # =============================================================================================
 # Programmes: the evidence rating
 # =============================================================================================

@@ -158,13 +158,32 @@ def _public_ratings(programme: Programme) -> tuple[str, str]:
     return (last.evidence_rating_after, last.cost_rating_after) if last else ("", "")
 
 
+def require_page_content(programme: Programme) -> None:
+    """ValidationError unless `programme` has a summary and a description or an evidence overview.
+
+    A published page needs more than a name. An evidence rating is not required: programmes
+    still being assessed are published unrated (NA) on purpose.
+    """
+    missing = []
+    if not (programme.summary or "").strip():
+        missing.append("a summary")
+    if not (programme.description or "").strip() and not (programme.evidence_overview or "").strip():
+        missing.append("a description or an overview of the evidence (“about the evidence”)")
+    if missing:
+        raise ValidationError(
+            f"{programme} cannot be published yet: its page needs {' and '.join(missing)}. "
+            "Add them in the programme form, then publish."
+        )
+
+
 @transaction.atomic
 def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent:
     """Publish `programme` (a draft, one in review, an archived one, or a published one's pending
     revision), recording who, when, why, and the ratings before and after.
 
     Raises PermissionDenied unless `user` is a publisher, and ValidationError without a change
-    note or when the result breaks a programme rule (nothing is written then).
+    note, when the page would have no summary and neither a description nor an evidence overview
+    (require_page_content), or when the result breaks a programme rule (nothing is written then).
     """
     _require_publisher(user)
     change_note = require_change_note(change_note)
@@ -174,6 +193,7 @@ def publish(*, programme: Programme, user, change_note: str) -> PublicationEvent
     m2m = apply_revision(programme, revision) if revision else {}
     if programme.status == PublicationStatus.PUBLISHED and revision is None:
         raise ValidationError(f"{programme} is already published and has no pending changes.")
+    require_page_content(programme)  # checked on what will be public: a revision's text if there is one
     programme.status = PublicationStatus.PUBLISHED
     programme.published_on = programme.published_on or timezone.localdate()
     # The database rules (constraints, unique name and slug) as the admin states them. Field-level

@@ -58,6 +58,34 @@ class StudyKeyWidget(widgets.ForeignKeyWidget):
         return value.citation_label
 
 
+class SlugsWidget(widgets.ManyToManyWidget):
+    """Related records by slugs separated by ";"; an unknown slug is a row error, never dropped."""
+
+    LISTED = 20  # slugs named in the error, so a long list stays readable
+
+    def __init__(self, model):
+        super().__init__(model, separator=";", field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row=row, **kwargs)
+        if isinstance(value, str):
+            wanted = [slug.strip() for slug in value.split(self.separator) if slug.strip()]
+            unknown = sorted(set(wanted) - {obj.slug for obj in found})
+            if unknown:
+                raise ValueError(self._unknown_message(unknown))
+        return found
+
+    def _unknown_message(self, unknown: list[str]) -> str:
+        name = self.model._meta.verbose_name
+        quoted = ", ".join(f"“{slug}”" for slug in unknown)
+        which = f"no {name} with slug {quoted}" if len(unknown) == 1 else f"no {name} with slugs {quoted}"
+        known = list(self.model.objects.order_by("slug").values_list("slug", flat=True)[: self.LISTED + 1])
+        if not known:
+            return f"{which}; add it in the admin first (there are none yet)."
+        listed = ", ".join(known[: self.LISTED]) + (", …" if len(known) > self.LISTED else "")
+        return f"{which}; add it in the admin first or use one of: {listed}."
+
+
 def _number(value) -> Decimal | None:
     """`value` as a finite Decimal, or None when it is not a number at all ("two", "NaN", "1e999x")."""
     try:
@@ -138,9 +166,12 @@ class CatalogueResource(resources.ModelResource):
         the row and the column, e.g. 'Row 2, column "number": enter a whole number (got "two")'."""
         errors = {}
         for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
-                continue
             try:
+                if isinstance(field.widget, widgets.ManyToManyWidget):
+                    # Saved after the row (save_m2m); read now so an unknown slug fails the row first.
+                    if field.column_name in row:
+                        field.clean(row)
+                    continue
                 self.import_field(field, instance, row, **kwargs)
             except ValueError as error:
                 prefix = f"Row {kwargs['row_number']}, " if kwargs.get("row_number") else ""
@@ -196,7 +227,7 @@ class CatalogueResource(resources.ModelResource):
 
 class StudyResource(CatalogueResource):
     programme = fields.Field("programme", "programme", KeyWidget(Programme, "slug"))
-    countries = fields.Field("countries", "countries", widgets.ManyToManyWidget(Country, separator=";", field="slug"))
+    countries = fields.Field("countries", "countries", SlugsWidget(Country))
 
     class Meta(CatalogueResource.Meta):
         model = Study

@@ -24,6 +24,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Programme {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     summary = "A programme for families with young children."
+    description = "Sessions with a trained practitioner."  # publishing needs a description or overview
     status = models.PublicationStatus.PUBLISHED
     published_on = datetime.date(2024, 1, 1)
     evidence_level = models.EvidenceLevel.LEVEL_3

@@ -462,3 +462,57 @@ def test_page_section_reads_prefetched_studies_without_queries(ipp, django_asser
         html = render_explanation(programme)
 
     assert "Study 3 " in html
+
+
+# =============================================================================================
+# Findings whose labels contradict their numbers (warnings, never errors)
+# =============================================================================================
+def consistency(**overrides):
+    fields = {
+        "significant": True,
+        "direction": "favourable",
+        "effect_size": Decimal("0.3000"),
+        "ci_low": Decimal("0.1000"),
+        "ci_high": Decimal("0.5000"),
+    }
+    return evidence.finding_consistency_warnings(**{**fields, **overrides})
+
+
+def test_consistency_consistent_finding_has_no_warning():
+    assert consistency() == []
+
+
+def test_consistency_significant_with_ci_crossing_zero_warns_naming_the_ci():
+    warnings = consistency(effect_size=Decimal("0.2450"), ci_low=Decimal("-0.1500"), ci_high=Decimal("0.6400"))
+
+    assert warnings == [
+        "The 95% CI (−0.15 to 0.64) includes zero, but the finding is marked significant: check the paper."
+    ]
+
+
+def test_consistency_not_significant_with_ci_excluding_zero_warns():
+    warnings = consistency(significant=False, ci_low=Decimal("0.1234"), ci_high=Decimal("0.5"))
+
+    assert warnings == [
+        "The 95% CI (0.1234 to 0.50) excludes zero, but the finding is marked not significant: check the paper."
+    ]
+
+
+def test_consistency_ci_touching_zero_or_unknown_significance_gives_no_warning():
+    assert consistency(ci_low=Decimal("0"), ci_high=Decimal("0.6")) == []
+    assert consistency(significant=False, ci_low=Decimal("0"), ci_high=Decimal("0.6")) == []
+    assert consistency(significant=None, ci_low=Decimal("-0.2"), ci_high=Decimal("0.6")) == []
+    assert consistency(ci_low=None, ci_high=None) == []
+
+
+def test_consistency_favourable_with_negative_effect_warns():
+    warnings = consistency(effect_size=Decimal("-0.3000"), ci_low=Decimal("-0.5"), ci_high=Decimal("-0.1"))
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith("The effect size (−0.30) is negative, but the finding is marked favourable")
+    assert "positive always favours the programme" in warnings[0]
+
+
+def test_consistency_unfavourable_with_positive_effect_warns_and_no_effect_never_does():
+    assert "marked unfavourable" in consistency(direction="unfavourable")[0]
+    assert consistency(direction="no_effect", significant=None) == []

@@ -241,3 +241,78 @@ def test_admin_says_when_no_studies_are_entered(analyst_client):
 
     assert "NL2 (differs; no studies entered)" in listing
     assert "No studies are entered for this programme yet" in form
+
+
+def test_finding_admin_warns_when_significant_but_ci_includes_zero(analyst_client):
+    study = StudyFactory(rating=3)
+
+    response = analyst_client.post(
+        reverse("admin:catalogue_finding_add"),
+        finding_form_data(
+            study, OutcomeFactory(), effect_size_type="hedges_g", effect_size="0.245", ci_low="-0.15", ci_high="0.64"
+        ),
+        follow=True,
+    )
+
+    assert Finding.objects.get().significant is True  # saved: a warning, not an error
+    messages = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert any(
+        tag == "warning"
+        and "The 95% CI (−0.15 to 0.64) includes zero, but the finding is marked significant: check the paper."
+        in message
+        for tag, message in messages
+    ), messages
+
+
+def test_finding_admin_warns_when_computed_effect_contradicts_direction(analyst_client):
+    # Lower scores are better but the box is unticked: the computed g is negative, marked favourable.
+    means = {**RAW_MEANS, "mean_t": "10", "mean_c": "12"}
+
+    response = analyst_client.post(
+        reverse("admin:catalogue_finding_add"),
+        finding_form_data(StudyFactory(rating=3), OutcomeFactory(), significant="unknown", **means),
+        follow=True,
+    )
+
+    assert Finding.objects.get().effect_size < 0
+    assert "is negative, but the finding is marked favourable" in response.content.decode()
+
+
+def test_finding_admin_consistent_finding_has_no_warning(analyst_client):
+    response = analyst_client.post(
+        reverse("admin:catalogue_finding_add"),
+        finding_form_data(StudyFactory(rating=3), OutcomeFactory(), significant="unknown", **RAW_MEANS),
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Finding.objects.get().effect_size > 0
+    assert "check the paper" not in response.content.decode()
+
+
+def test_study_admin_inline_finding_warns_when_not_significant_but_ci_excludes_zero(analyst_client):
+    programme = ProgrammeFactory(evidence_level=3)
+    finding = finding_form_data(None, OutcomeFactory(), significant="false")
+    data = {
+        "programme": programme.pk,
+        "number": "1",
+        "citation_label": "Cicchetti et al (2006)",
+        "design": "rct",
+        "rating": "3",
+        "publications-TOTAL_FORMS": "0",
+        "publications-INITIAL_FORMS": "0",
+        "findings-TOTAL_FORMS": "1",
+        "findings-INITIAL_FORMS": "0",
+        **{f"findings-0-{key}": value for key, value in finding.items() if key != "study"},
+        "findings-0-effect_size_type": "hedges_g",
+        "findings-0-effect_size": "0.4",
+        "findings-0-ci_low": "0.1",
+        "findings-0-ci_high": "0.7",
+    }
+
+    response = analyst_client.post(reverse("admin:catalogue_study_add"), data, follow=True)
+
+    assert Finding.objects.get().significant is False
+    assert "The 95% CI (0.10 to 0.70) excludes zero, but the finding is marked not significant" in (
+        response.content.decode()
+    )

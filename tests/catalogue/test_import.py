@@ -336,3 +336,32 @@ def test_import_page_shows_unreadable_number_with_row_and_column(role_analyst_cl
     content = response.content.decode()
     assert "ConversionSyntax" not in content
     assert "Row 2, column “number”: enter a whole number (got “two”)" in content
+
+
+COUNTRIES_HEADER = "programme,number,citation_label,year,design,rating,countries\n"
+
+
+def test_import_unknown_country_slug_is_a_row_error_and_writes_nothing(role_analyst_client, ipp):
+    # The countries are the seeded ones (catalogue/migrations/0002_seed_lookups.py).
+    text = COUNTRIES_HEADER + (
+        "infant-parent-psychotherapy,1,A (2006),2006,rct,3,united-states\n"
+        "infant-parent-psychotherapy,2,B (2007),2007,rct,3,united-kingdom; atlantis\n"
+    )
+
+    response = upload(role_analyst_client, Study, text)
+
+    content = response.content.decode()
+    assert "Confirm import" not in content
+    assert not Study.objects.exists()
+    message = "Row 2, column “countries”: no country with slug “atlantis”; add it in the admin first or use one of: "
+    assert message in content
+    assert "united-kingdom" in content.partition(message)[2].partition(".")[0]
+
+
+def test_import_known_country_slugs_are_set(ipp):
+    text = COUNTRIES_HEADER + "infant-parent-psychotherapy,1,A (2006),2006,rct,3,united-kingdom; united-states\n"
+
+    result = StudyResource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert set(Study.objects.get().countries.values_list("slug", flat=True)) == {"united-kingdom", "united-states"}

@@ -354,6 +354,28 @@ def test_draft_preview_says_not_yet_published(analyst_client):
     assert "Not reviewed since publication" not in body
 
 
+def test_draft_preview_citation_says_not_yet_published_instead_of_an_empty_year(analyst_client):
+    programme = ProgrammeFactory(
+        name="Social Baby", status=PublicationStatus.DRAFT, published_on=None, last_reviewed_on=None
+    )
+
+    body = text(analyst_client.get(programme.get_absolute_url()))
+
+    citation = body[body.index('id="cite-title"') :]
+    citation = citation[: citation.index("</p>")]
+    assert "Evidence Guidebook (not yet published). <i>Social Baby</i>." in citation
+    assert "()" not in citation
+    assert "Published ." not in citation
+
+
+def test_published_page_citation_gives_year_and_date(client):
+    programme = ProgrammeFactory(name="Social Baby", published_on=datetime.date(2023, 1, 1), last_reviewed_on=None)
+
+    body = text(client.get(programme.get_absolute_url()))
+
+    assert "Evidence Guidebook (2023). <i>Social Baby</i>. Published 1 January 2023." in body
+
+
 def test_published_page_without_review_says_not_reviewed_since_publication(client):
     programme = ProgrammeFactory(published_on=datetime.date(2023, 1, 1), last_reviewed_on=None)
 

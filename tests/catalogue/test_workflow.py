@@ -47,6 +47,7 @@ def programme_form(programme, **overrides):
         "name": programme.name,
         "slug": programme.slug,
         "summary": programme.summary,
+        "description": programme.description,
         "evidence_level": "" if programme.evidence_level is None else str(programme.evidence_level),
         "cost_rating": "" if programme.cost_rating is None else str(programme.cost_rating),
         "uk_provision": "unknown",
@@ -215,6 +216,57 @@ def test_publish_published_programme_without_revision_is_refused(publisher):
 
     with pytest.raises(ValidationError, match="no pending changes"):
         publishing.publish(programme=programme, user=publisher, change_note="Again.")
+
+
+def test_publish_name_and_summary_only_is_refused_and_writes_nothing(publisher):
+    programme = DraftProgrammeFactory(name="Bare Programme", description="", evidence_overview="", evidence_level=None)
+
+    with pytest.raises(ValidationError, match="needs a description or an overview of the evidence"):
+        publishing.publish(programme=programme, user=publisher, change_note="First published.")
+
+    programme.refresh_from_db()
+    assert (programme.status, programme.published_on) == (PublicationStatus.DRAFT, None)
+    assert not programme.publication_events.exists()
+
+
+def test_publish_blank_summary_is_refused(publisher):
+    programme = DraftProgrammeFactory(summary="  ", description="Sessions at home.")
+
+    with pytest.raises(ValidationError, match="needs a summary"):
+        publishing.publish(programme=programme, user=publisher, change_note="First published.")
+
+
+def test_publish_unrated_programme_with_evidence_overview_is_allowed(publisher):
+    # Unrated programmes stay publishable: the real data has published programmes without a rating.
+    programme = DraftProgrammeFactory(description="", evidence_overview="One RCT in the US.", evidence_level=None)
+
+    publishing.publish(programme=programme, user=publisher, change_note="First published.")
+
+    programme.refresh_from_db()
+    assert programme.status == PublicationStatus.PUBLISHED
+
+
+def test_publish_button_on_bare_programme_shows_the_reason(publisher_client):
+    programme = DraftProgrammeFactory(name="Bare Programme", description="", evidence_overview="")
+
+    response = publisher_client.post(workflow_url(programme, "publish"), {"change_note": "First."}, follow=True)
+
+    assert "Bare Programme cannot be published yet: its page needs a description or an overview of the evidence" in (
+        response.content.decode()
+    )
+    programme.refresh_from_db()
+    assert programme.status == PublicationStatus.DRAFT
+
+
+def test_publishing_revision_that_empties_the_page_is_refused(role_analyst_client, publisher):
+    programme = ProgrammeFactory(description="Sessions at home.", evidence_overview="")
+    role_analyst_client.post(change_url(programme), programme_form(programme, description=""))
+
+    with pytest.raises(ValidationError, match="needs a description"):
+        publishing.publish(programme=programme, user=publisher, change_note="Shorter.")
+
+    programme.refresh_from_db()
+    assert programme.description == "Sessions at home."
 
 
 def test_status_moves_draft_review_published_archived(role_analyst, publisher):
