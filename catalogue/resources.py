@@ -12,7 +12,6 @@ import math
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
-from django.db import models
 from django.utils.formats import sanitize_separators
 from import_export import fields, resources, widgets
 
@@ -195,19 +194,10 @@ class CatalogueResource(resources.ModelResource):
             return None  # an unknown key: reported as that column's error when the row is imported
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's full_clean(), as the admin form runs it: an empty yes/no column means "unknown".
-
-        The nullable yes/no fields are null=True without blank=True; the admin form leaves them out
-        of validation when empty, so an import must too.
-        """
+        """The model's full_clean(), as the admin form runs it, plus the publisher-only evidence rule."""
         errors = dict(import_validation_errors or {})
-        unknown = {
-            field.name
-            for field in instance._meta.concrete_fields
-            if isinstance(field, models.BooleanField) and field.null and getattr(instance, field.attname) is None
-        }
         try:
-            instance.full_clean(exclude={*errors, *unknown}, validate_unique=validate_unique)
+            instance.full_clean(exclude=set(errors), validate_unique=validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         # The admin's rule for imports too: only a publisher changes evidence on a published page,

@@ -14,10 +14,6 @@ from . import publishing
 from .models import BIAS_DOMAIN_ORDER, Analysis, AnalysisRow, IncludedStudy, Review, ReviewPublicationEvent, RiskOfBias
 
 
-class HistoryRecordedAdmin(RecordedAdmin):
-    """Created/updated stamps, the "History" button and CSV/Excel export: RecordedAdmin has them all."""
-
-
 # --------------------------------------------------------------------------- review
 class IncludedStudyInline(admin.TabularInline):
     model = IncludedStudy
@@ -72,7 +68,7 @@ class ReviewChangeNoteForm(ChangeNoteForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(StatusWorkflowMixin, HistoryRecordedAdmin):
+class ReviewAdmin(StatusWorkflowMixin, RecordedAdmin):
     """Status moves only through the workflow buttons and actions (reviews/publishing.py); edits to a
     published review are live, as its change form says."""
 
@@ -165,7 +161,7 @@ class RiskOfBiasInline(admin.TabularInline):
 
 
 @admin.register(IncludedStudy)
-class IncludedStudyAdmin(HistoryRecordedAdmin):
+class IncludedStudyAdmin(RecordedAdmin):
     list_display = ["display_label", "review_citation", "study", "participants"]
     list_filter = ["review"]
     list_select_related = ["review", "study"]
@@ -195,7 +191,7 @@ class AnalysisRowInline(admin.TabularInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(HistoryRecordedAdmin):
+class AnalysisAdmin(RecordedAdmin):
     list_display = ["__str__", "review_citation", "effect_measure", "model", "reported_result", "recomputed_check"]
     list_filter = ["effect_measure", "model", "method", "review"]
     list_select_related = ["review"]
