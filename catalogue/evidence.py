@@ -37,7 +37,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import statistics
+from stats import effects as statistics
+
 from .models import RIGOROUS_DESIGNS, DesignType, Direction, EffectSizeType, EffectSource, OutcomeDomain
 
 LONG_TERM_MONTHS = 12

@@ -13,8 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from stats.pooling import Pooled
+
 from .recompute import StudyEffect
-from .statistics import Pooled
 
 WIDTH = 760
 ROW_HEIGHT = 26

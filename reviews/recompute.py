@@ -13,9 +13,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from catalogue.statistics import Z_95, ZERO_CELL_CORRECTION, hedges_g, odds_ratio, risk_difference, risk_ratio
-
-from .statistics import Pooled, pool_binary, pool_continuous
+from stats.effects import Z_95, ZERO_CELL_CORRECTION, hedges_g, odds_ratio, risk_difference, risk_ratio
+from stats.pooling import Pooled, pool_binary, pool_continuous
 
 _BINARY = ("RR", "OR", "RD")
 MEASURE_NAMES = {

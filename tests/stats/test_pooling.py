@@ -36,8 +36,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogue.statistics import Z_95, two_sided_p
-from reviews.statistics import Pooled, pool_binary, pool_continuous, pool_generic
+from stats.effects import Z_95, two_sided_p
+from stats.pooling import Pooled, pool_binary, pool_continuous, pool_generic
 
 # --------------------------------------------------------------------------------------------
 # Data

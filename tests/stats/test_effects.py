@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from catalogue.statistics import (
+from stats.effects import (
     Z_95,
     Effect,
     cox_index,
