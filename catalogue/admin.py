@@ -32,7 +32,7 @@ from .models import (
     TheoryOfChangeStep,
 )
 from .resources import FindingResource, PublicationResource, StudyResource
-from .search import refresh_search_documents
+from .services import refresh_derived_data, refresh_search_documents
 from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin, PublishedEvidenceInlineMixin
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -153,7 +153,13 @@ class RefreshesSearchAdmin(admin.ModelAdmin):
         programme_id = self.search_programme_id(obj)
         super().delete_model(request, obj)
         if programme_id is not None:
-            refresh_search_documents([programme_id])
+            refresh_derived_data(programme_ids=[programme_id])
+
+    def delete_queryset(self, request, queryset):
+        # The changelist's "delete selected" skips delete_model: refresh what it touched too.
+        programme_ids = [self.search_programme_id(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        refresh_derived_data(programme_ids=programme_ids)
 
 
 # ----- end public catalogue

@@ -39,7 +39,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from stats import effects as statistics
 
-from .models import RIGOROUS_DESIGNS, DesignType, Direction, EffectSizeType, EffectSource, OutcomeDomain
+from .choices import (
+    LEVEL_MEANINGS,
+    PLUS_MEANINGS,
+    RIGOROUS_DESIGNS,
+    DesignType,
+    Direction,
+    EffectSizeType,
+    EffectSource,
+    OutcomeDomain,
+)
 
 LONG_TERM_MONTHS = 12
 
@@ -478,27 +487,6 @@ def meets_level_2_plus(studies: list[StudyRecord]) -> bool:
 
 
 # ----------------------------------------------------------------------- the assessment
-LEVEL_MEANINGS = {
-    "4": "Level 4 indicates evidence of effectiveness: at least two rigorous evaluations (RCT or QED) found a "
-    "statistically significant positive impact on a child outcome; at least one found an impact lasting a year "
-    "or longer after the programme, and at least one used measures independent of the people taking part.",
-    "3": "Level 3 indicates evidence of efficacy: at least one rigorously conducted RCT or QED found a "
-    "statistically significant positive impact on at least one child outcome. The programme can be described "
-    "as evidence-based.",
-    "2": "Level 2 indicates preliminary evidence: a positive change on a child outcome was found, but from a "
-    "study design that cannot show the programme caused it. It is not yet evidence that the programme works.",
-    "NL2": "NL2 (not level 2) means the best evaluation of this programme does not reach level 2: it does not "
-    "yet have evidence of improving child outcomes.",
-    "NE": "NE (found not to be effective) means a rigorous evaluation of level 3 quality found no benefit on "
-    "child outcomes. It does not mean the programme could never work, in another form or place.",
-}
-PLUS_MEANINGS = {
-    "4": "The plus means the programme has evidence from a second level 4 study, and at least one of its level "
-    "4 studies was conducted independently of the programme's developer.",
-    "3": "The plus means the programme has evidence from at least one level 3 study, along with evidence from "
-    "other studies rated 2 or better.",
-    "2": "The plus means the programme has evidence from more than one study rated 2 or better.",
-}
 NEXT_LEVEL = {"NE": "3", "NL2": "2", "2": "3", "3": "4", "4": "4+"}
 NEXT_LEVEL_REQUIREMENTS = {
     "2": "Level 2 needs at least one study rated 2 or better that finds a statistically significant positive "
