@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_evidence import (  # evidence (issue 4): computed values, supported rating
+from .admin_evidence import (  # computed values, supported rating
     FindingEvidenceAdminMixin,
     FindingInlineEvidenceMixin,
     ProgrammeEvidenceAdminMixin,
@@ -84,7 +84,7 @@ class WideTextInputs:
 
 
 class ExportAdmin(WideTextInputs, ExportActionMixin, admin.ModelAdmin):
-    """Every changelist exports its selection to CSV or Excel (issue 6)."""
+    """Every changelist exports its selection to CSV or Excel."""
 
     show_change_form_export = False
     actions = ["export_selected"]
@@ -136,7 +136,7 @@ class RecordedAdmin(AuditedAdmin):
         formset.save_m2m()
 
 
-# ----- public catalogue (issue 3): keep the search text current when an analyst saves.
+# Keep the search text and computed rating current when an analyst saves or deletes.
 class RefreshesSearchAdmin(admin.ModelAdmin):
     """Recomputes the programme's search text once a form and its inlines are saved, or a record deleted."""
 
@@ -162,7 +162,6 @@ class RefreshesSearchAdmin(admin.ModelAdmin):
         refresh_derived_data(programme_ids=programme_ids)
 
 
-# ----- end public catalogue
 
 
 # --------------------------------------------------------------------------- lookups
@@ -216,14 +215,14 @@ class StudyRowInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, ProgrammeWorkflowMixin, RecordedAdmin):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.pk
 
     list_display = [
         "name",
         "acronym",
         "rating_display",
-        "computed_rating_display",  # evidence (issue 4)
+        "computed_rating_display",
         "cost_rating_display",
         "status",
         "study_count",
@@ -233,7 +232,7 @@ class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, Programm
         "status",
         "evidence_level",
         "evidence_plus",
-        RatingDisagreesFilter,  # evidence (issue 4)
+        RatingDisagreesFilter,
         "cost_rating",
         "levels_of_need",
         "age_groups",
@@ -258,7 +257,7 @@ class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, Programm
             {
                 "fields": [
                     ("evidence_level", "evidence_plus"),
-                    "supported_rating",  # evidence (issue 4)
+                    "supported_rating",
                     "evidence_overview",
                     ("cost_rating", "estimated_unit_cost"),
                     ("assessed_in", "assessed_on"),
@@ -364,7 +363,7 @@ class FindingInline(PublishedEvidenceInlineMixin, WideTextInputs, FindingInlineE
 class StudyAdmin(
     RefreshesSearchAdmin, StudyEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
 ):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.programme_id
 
     resource_classes = [StudyResource]
@@ -427,7 +426,7 @@ class PublicationAdmin(PublishedEvidenceDeleteMixin, ImportExportAdmin):
 class FindingAdmin(
     RefreshesSearchAdmin, FindingEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
 ):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.study.programme_id
 
     resource_classes = [FindingResource]

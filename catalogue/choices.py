@@ -178,7 +178,6 @@ class EffectSource(models.TextChoices):
 
 
 COMPUTED_EFFECT_SOURCES = (EffectSource.MEANS, EffectSource.EVENTS)
-# end evidence ------------------------------------------------------------------------------
 
 
 class PublicationEventKind(models.TextChoices):

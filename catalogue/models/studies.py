@@ -2,7 +2,7 @@
 
 A Study is one evaluation; it may be reported in several Publications and has one Finding per
 outcome and time point. Effect sizes and improvement indices are computed on save from the raw
-group data (`catalogue.evidence.compute_finding_effect`), never typed twice.
+group data (`catalogue.effects.compute_finding_effect`), never typed twice.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from ..choices import (
     Reporter,
     StudyRating,
 )
-from ..evidence import compute_finding_effect
+from ..effects import compute_finding_effect
 from .base import Country, Outcome, Recorded
 from .programme import Programme
 
