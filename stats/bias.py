@@ -63,7 +63,11 @@ def egger_test(estimates: Sequence[float], variances: Sequence[float]) -> EggerT
     if min(vs) == max(vs):
         raise ValueError("Egger's test needs studies of differing precision: every variance is the same")
     precision = [1.0 / math.sqrt(v) for v in vs]
-    standardised = [y * x for y, x in zip(ys, precision, strict=True)]
+    # Shifting every y by the same c changes only the slope (by -c), never the intercept, so the
+    # estimates are centred on the smallest one first: studies that agree exactly then give an
+    # exact fit with intercept 0 (statistic 0, p = 1) rather than rounding noise over noise.
+    origin = min(ys)
+    standardised = [(y - origin) * x for y, x in zip(ys, precision, strict=True)]
     x_mean = math.fsum(precision) / k
     z_mean = math.fsum(standardised) / k
     sxx = math.fsum((x - x_mean) ** 2 for x in precision)

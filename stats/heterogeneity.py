@@ -10,15 +10,19 @@ With ``w_i(τ²) = 1 / (v_i + τ²)`` and ``μ̂(τ²) = Σ w_i y_i / Σ w_i``:
 * ``"DL"``, DerSimonian & Laird (1986), the method-of-moments estimate
   ``max(0, (Q - (k - 1)) / (Σw - Σw² / Σw))`` with the fixed-effect weights ``w_i = 1 / v_i``.
   Review Manager 5's only estimator, and the default here, so nothing recorded changes.
-* ``"REML"``, restricted maximum likelihood (Viechtbauer 2005, the REML estimating
-  equation): τ̂² is the root, on τ² ≥ 0, of the derivative of the restricted log-likelihood,
+* ``"REML"``, restricted maximum likelihood (Viechtbauer 2005): τ̂² maximises the restricted
+  log-likelihood ``-½ [Σ log(v_i + τ²) + log Σ w_i + Σ w_i (y_i - μ̂)²]`` over τ² ≥ 0. Interior
+  maxima are roots of the REML estimating equation (twice the score)
 
       S(τ²) = Σ w_i² (y_i - μ̂)² - (Σ w_i - Σ w_i² / Σ w_i),
 
-  i.e. ``y'PPy = tr(P)`` with ``P = W - W 1 1' W / 1'W1`` (Viechtbauer 2005;
-  metafor's ``rma(method="REML")`` reaches the same root by Fisher scoring). It is 0 when
-  ``S(0) ≤ 0``. The root is found by Brent's method to an absolute tolerance of 1e-15 (far
-  tighter than the 1e-10 the issue asks for, and than metafor's default 1e-5).
+  i.e. ``y'PPy = tr(P)`` with ``P = W - W 1 1' W / 1'W1``, which metafor's
+  ``rma(method="REML")`` solves by Fisher scoring from a starting value. Because the likelihood
+  can have two local maxima (one at 0), every root where S changes from positive to negative is
+  found (scan, then Brent's method to an absolute tolerance of 1e-15, far tighter than the 1e-10
+  the issue asks for and than metafor's default 1e-5), and the candidate with the highest
+  likelihood, 0 included, is returned. Where metafor's path ends at the global maximum (as on
+  every published example) the two agree.
 * ``"PM"``, Paule & Mandel (1982) (see also DerSimonian & Kacker 2007; Viechtbauer 2005 calls it
   the empirical Bayes estimator): the τ² at which the generalised Q statistic
   ``Q(τ²) = Σ w_i(τ²) (y_i - μ̂(τ²))²`` equals its expectation ``k - 1``. ``Q(τ²)`` decreases
@@ -176,17 +180,64 @@ def _pm_tau2(estimates: Sequence[float], variances: Sequence[float]) -> float:
     return _root(excess, _sample_variance(estimates))
 
 
+def _restricted_log_likelihood(estimates: Sequence[float], variances: Sequence[float], tau2: float) -> float:
+    """The restricted log-likelihood of τ², up to a constant (Viechtbauer 2005)."""
+    weights = [1.0 / (v + tau2) for v in variances]
+    centre, _ = _weighted_mean(estimates, weights)
+    return -0.5 * (
+        math.fsum(math.log(v + tau2) for v in variances)
+        + math.log(math.fsum(weights))
+        + _q_statistic(estimates, weights, centre)
+    )
+
+
+def _reml_upper_bound(estimates: Sequence[float], variances: Sequence[float]) -> float:
+    """A τ² beyond which the REML score is negative, so no maximum lies further out.
+
+    With ``w_max = 1 / (v_min + τ²)``, ``w_min = 1 / (v_max + τ²)`` and ``SS = Σ (y_i - ȳ)²``,
+    ``Σ w² (y - μ̂)² ≤ w_max² SS`` and ``Σw - Σw²/Σw ≥ k w_min - w_max``; the score is negative
+    once ``SS / (v_min + τ²) < k (v_min + τ²) / (v_max + τ²) - 1``, whose left side falls and
+    right side rises with τ², so the first τ² where it holds bounds every root.
+    """
+    k = len(estimates)
+    low, high = min(variances), max(variances)
+    ss = _sample_variance(estimates) * (k - 1)
+    bound = max(ss, high, 1e-300)
+    while ss / (low + bound) >= k * (low + bound) / (high + bound) - 1.0:
+        bound *= 2.0
+    return bound
+
+
 def _reml_tau2(estimates: Sequence[float], variances: Sequence[float]) -> float:
-    """Restricted maximum likelihood (Viechtbauer 2005): the root of the REML score on τ² ≥ 0."""
+    """Restricted maximum likelihood (Viechtbauer 2005): the maximiser of the restricted
+    log-likelihood over τ² ≥ 0.
+
+    The likelihood can have more than one local maximum (e.g. estimates 0, 0, 2.5 with
+    variances 1/8, 1/8, 1: one at τ² = 0 and a higher one at τ² ≈ 0.92), so rather than
+    following one path from a starting value, the score is scanned for every change of sign
+    from positive to negative on a grid spanning ``[0, bound]`` (geometric near 0, even
+    further out), each such root is refined by Brent's method, and the candidate (those roots
+    and 0) with the highest restricted likelihood wins.
+    """
     if len(estimates) < 2:
         return 0.0
+    if max(estimates) == min(estimates):
+        return 0.0  # the score is -tr(P) < 0 everywhere: the studies agree exactly
 
     def score(tau2: float) -> float:
         return _reml_score(estimates, variances, tau2)
 
-    if score(0.0) <= 0.0:
-        return 0.0
-    return _root(score, _sample_variance(estimates))
+    bound = _reml_upper_bound(estimates, variances)
+    grid = sorted({0.0, *(bound * 2.0**-j for j in range(60)), *(bound * i / 128 for i in range(1, 129))})
+    values = [score(t) for t in grid]
+    candidates = [0.0]
+    for i in range(len(grid) - 1):
+        (a, fa), (b, fb) = (grid[i], values[i]), (grid[i + 1], values[i + 1])
+        if fa > 0.0 and fb < 0.0:
+            candidates.append(float(optimize.brentq(score, a, b, xtol=_XTOL, maxiter=_MAXITER)))
+        elif fa > 0.0 and fb == 0.0:
+            candidates.append(b)
+    return max(candidates, key=lambda t: _restricted_log_likelihood(estimates, variances, t))
 
 
 def _tau2(estimator: str, estimates: Sequence[float], variances: Sequence[float], q: float) -> float:
