@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import math
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -38,6 +40,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
+import reviews.statistics
+import stats.pooling
 from stats.heterogeneity import estimate_tau2, generalised_q
 from stats.pooling import (
     TAU2_ESTIMATORS,
@@ -613,3 +617,18 @@ def test_random_permutation_of_bcg_keeps_every_new_number():
             hartung_knapp=True,
         )
         assert a == b and _extras(a) == _extras(b)
+
+
+def test_reviews_statistics_reexports_the_new_names():
+    for name in ["TAU2_ESTIMATORS", "EggerTest", "egger_test", "SubgroupDifference", "subgroup_difference"]:
+        assert name in stats.pooling.__all__
+        assert getattr(reviews.statistics, name) is getattr(stats.pooling, name)
+
+
+def test_the_new_modules_import_no_django():
+    code = (
+        "import sys, stats.heterogeneity, stats.bias, stats.pooling; "
+        "print(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+    assert result.stdout.strip() == "False"
