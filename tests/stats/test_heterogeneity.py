@@ -29,7 +29,9 @@ check the estimators on random data; they share no code with stats.
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import random
 import subprocess
 import sys
@@ -263,6 +265,12 @@ def test_pooled_constructor_without_the_new_keywords_still_works():
     )
     assert _extras(res) == (None, None, "DL", False, None)
     assert "pi_low=None" in repr(res) and "tau2_estimator='DL'" in repr(res)
+
+
+def test_pooled_new_attributes_survive_pickling_and_copying():
+    res = pool_generic(BCG_YI, BCG_VI, model="random", tau2_estimator="PM", hartung_knapp=True)
+    for clone in (pickle.loads(pickle.dumps(res)), copy.deepcopy(res)):  # noqa: S301
+        assert clone == res and _extras(clone) == _extras(res)
 
 
 def test_pooled_new_attributes_are_frozen():
