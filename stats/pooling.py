@@ -113,7 +113,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import InitVar, dataclass
+from dataclasses import dataclass, field
 
 from scipy import stats
 
@@ -165,7 +165,6 @@ _RATIO_MEASURES = ("RR", "OR")
 _MINIMUM_GROUP_SIZE = 2
 
 # The attributes Pooled carries besides its twelve dataclass fields, with their defaults.
-_POOLED_EXTRAS = {"pi_low": None, "pi_high": None, "tau2_estimator": "DL", "hartung_knapp": False, "t_df": None}
 
 
 @dataclass(frozen=True)
@@ -190,12 +189,9 @@ class Pooled:
     model (same scale as ``estimate``), or ``None`` for a fixed-effect model or
     fewer than three studies.
 
-    The five attributes ``pi_low``, ``pi_high``, ``tau2_estimator``,
-    ``hartung_knapp`` and ``t_df`` are keyword arguments of the constructor
-    with defaults (so ``Pooled(estimate=..., k=...)`` still works), but not
-    dataclass fields: ``dataclasses.fields``, ``asdict`` and ``replace`` see
-    the original twelve fields only, and ``==`` compares those (a random-effects
-    result with τ² = 0 equals the fixed-effect one, as before).
+    The five fields after ``k`` describe how the result was obtained and have defaults, so older
+    callers construct it as before; they are left out of ``==`` (``compare=False``), so a
+    random-effects result with τ² = 0 still equals the fixed-effect one.
     """
 
     estimate: float
@@ -210,28 +206,11 @@ class Pooled:
     i2: float
     tau2: float
     k: int
-    pi_low: InitVar[float | None] = None
-    pi_high: InitVar[float | None] = None
-    tau2_estimator: InitVar[str] = "DL"
-    hartung_knapp: InitVar[bool] = False
-    t_df: InitVar[int | None] = None
-
-    def __post_init__(
-        self,
-        pi_low: float | None,
-        pi_high: float | None,
-        tau2_estimator: str,
-        hartung_knapp: bool,
-        t_df: int | None,
-    ) -> None:
-        # A frozen dataclass: set the extra attributes the way dataclasses set fields.
-        for name, value in zip(_POOLED_EXTRAS, (pi_low, pi_high, tau2_estimator, hartung_knapp, t_df), strict=True):
-            object.__setattr__(self, name, value)
-
-    def __repr__(self) -> str:
-        shown = [f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__ if name not in _POOLED_EXTRAS]
-        shown += [f"{name}={getattr(self, name)!r}" for name in _POOLED_EXTRAS]
-        return f"Pooled({', '.join(shown)})"
+    pi_low: float | None = field(default=None, compare=False)
+    pi_high: float | None = field(default=None, compare=False)
+    tau2_estimator: str = field(default="DL", compare=False)
+    hartung_knapp: bool = field(default=False, compare=False)
+    t_df: int | None = field(default=None, compare=False)
 
 
 # --------------------------------------------------------------------------
