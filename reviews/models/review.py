@@ -133,6 +133,13 @@ class Review(Recorded):
         help_text="Tick for a published worked example loaded to show how pooling works. Its page says plainly "
         "that it is not evidence about any programme.",
     )
+    # Marks rows made by `manage.py generate_synthetic` for scale tests, so `--delete` removes only them.
+    is_synthetic = models.BooleanField(
+        "synthetic test data",
+        default=False,
+        editable=False,
+        help_text="Made by the synthetic data generator for load testing; never a real review.",
+    )
     programmes = models.ManyToManyField(
         Programme,
         blank=True,
