@@ -11,7 +11,7 @@ because it makes both apps' rows (reviews builds on catalogue, never the reverse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from catalogue.models import Programme
 from catalogue.services import recompute_programme_ratings, refresh_search_documents
@@ -97,6 +97,7 @@ class Command(BaseCommand):
         for start in range(0, count, batch_size):
             with transaction.atomic():
                 new_ids += generator.add_programmes(numbers[start : start + batch_size])
+            reset_queries()  # with DEBUG on, Django keeps every (very long) INSERT statement otherwise
             progress.update(len(new_ids))
         progress.finish()
         with transaction.atomic():
@@ -109,6 +110,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 refresh_search_documents(batch)
                 recompute_programme_ratings(programme_ids=batch, batch_size=batch_size)
+            reset_queries()
             progress.update(min(start + batch_size, count))
         progress.finish()
         self.stdout.write(
