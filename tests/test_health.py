@@ -2,21 +2,24 @@
 never cached, and reachable over plain HTTP at any host name, as a load balancer probes it."""
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
-pytestmark = pytest.mark.django_db
+# With DATABASE_REPLICA_URL set, /healthz checks the replica too.
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
+REPLICA = {"replica": "ok"} if "replica" in settings.DATABASES else {}
 
 
 def test_healthz_reports_database_and_cache_ok(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok", **REPLICA}
     assert "no-store" in response["Cache-Control"]
 
 
 def test_healthz_with_trailing_slash_answers_too(client):
-    assert client.get("/healthz/").json() == {"database": "ok", "cache": "ok"}
+    assert client.get("/healthz/").json() == {"database": "ok", "cache": "ok", **REPLICA}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch):
@@ -28,7 +31,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "error", "cache": "ok"}
+    assert response.json() == {"database": "error", "cache": "ok", **REPLICA}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -40,7 +43,7 @@ def test_healthz_is_503_when_the_cache_loses_what_it_stored(client, monkeypatch)
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "error"}
+    assert response.json() == {"database": "ok", "cache": "error", **REPLICA}
 
 
 def test_healthz_is_not_redirected_to_https_nor_host_checked(client, settings):
