@@ -122,12 +122,12 @@ TEMPLATES = [
 # SQLite by default so `make run` needs nothing installed; DATABASE_URL switches to PostgreSQL.
 # Connections persist for DATABASE_CONN_MAX_AGE seconds (connecting costs a few ms per request), and
 # are checked before reuse so a restarted database costs one retry, not an error page.
-CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=CONN_MAX_AGE,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
@@ -135,7 +135,7 @@ DATABASES = {
 # In tests it mirrors the test database (`test_<name>`), which physical replication copies to it.
 if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        env_str("DATABASE_REPLICA_URL"), conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]

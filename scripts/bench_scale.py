@@ -66,9 +66,8 @@ def run(args, env, **kwargs):
 
 
 def psql(sql: str, database: str = "postgres") -> str:
-    result = subprocess.run(  # noqa: S603, S607 - psql from PATH, our own SQL
-        ["psql", "-qtA", f"{ADMIN_URL}/{database}", "-c", sql], check=True, capture_output=True, text=True
-    )
+    command = ["psql", "-qtA", f"{ADMIN_URL}/{database}", "-c", sql]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603, S607 - our own SQL
     return result.stdout.strip()
 
 
@@ -237,8 +236,11 @@ def report(results: dict, args, load: str, generator: dict) -> str:
         f"after a fresh server start, over {args.restarts} starts. Warm: 3 warm-ups then {args.repeats} "
         "requests on one keep-alive connection. N = synthetic programmes added to the 12 real ones.",
         "",
-        "| Page | URL | " + " | ".join(f"cold median ms N={n} | cold max ms N={n}" for n in sizes) + " | "
-        + " | ".join(f"warm median ms N={n} | warm p95 ms N={n}" for n in sizes) + f" | bytes N={sizes[-1]} |",
+        "| Page | URL | "
+        + " | ".join(f"cold median ms N={n} | cold max ms N={n}" for n in sizes)
+        + " | "
+        + " | ".join(f"warm median ms N={n} | warm p95 ms N={n}" for n in sizes)
+        + f" | bytes N={sizes[-1]} |",
         "|" + "---|" * (3 + 4 * len(sizes)),
     ]
     for index, (label, url) in enumerate(results[sizes[0]]["pages"]):
