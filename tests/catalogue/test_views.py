@@ -118,7 +118,7 @@ def test_home_and_collection_query_counts_are_fixed(client):
 
 # --------------------------------------------------------------------------- home
 def test_home_shows_search_and_counts_by_evidence_level(client):
-    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=3).levels_of_need.set([LevelOfNeedFactory(slug="targeted-indicated")])
     ProgrammeFactory(evidence_level=3)
     ProgrammeFactory(evidence_level=4, status=PublicationStatus.DRAFT, published_on=None)
     response = client.get("/")
@@ -129,8 +129,12 @@ def test_home_shows_search_and_counts_by_evidence_level(client):
         in body
     )
     assert "2 programmes for children and families, each with a rating" in body
-    assert "?need=targeted-indicated" in body  # browse by level of need (seeded lookups)
-    assert f"?domain={OutcomeDomain.MALTREATMENT}" in body
+    assert "?need=targeted-indicated" in body  # browse by level of need: only needs some programme has
+    # No finding is recorded in any domain: each is named once in a single line, not linked with "(0 programmes)".
+    assert f"?domain={OutcomeDomain.MALTREATMENT}" not in body
+    assert "No finding is recorded yet in: supporting children&#x27;s mental health and wellbeing;" in body
+    assert "(0 programmes)" not in body
+    assert "Level 4 – evidence of effectiveness" not in body  # no programme at that level: no empty row
 
 
 def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
