@@ -88,8 +88,9 @@ class ProgrammeQuerySet(models.QuerySet):
         return self._study_model()._meta.get_field("findings").related_model
 
     def for_listing(self):
-        """What a summary card on the programme list needs: the ages and levels of need it shows."""
-        return self.prefetch_related("age_groups", "levels_of_need")
+        """What a summary card on the programme list needs: the ages and levels of need it shows, and what
+        sources say about the evidence of a programme we have not rated."""
+        return self.prefetch_related("age_groups", "levels_of_need", "source_classifications")
 
     def for_export(self):
         """What a CSV row and a comparison column need: every characteristic and the outcome domains."""
@@ -133,7 +134,9 @@ class ProgrammeQuerySet(models.QuerySet):
                 "last_reviewed_on",
             )
             .annotate(**domain_flags)
-            .prefetch_related("age_groups", "levels_of_need", "delivery_models", "settings", "countries")
+            .prefetch_related(
+                "age_groups", "levels_of_need", "delivery_models", "settings", "countries", "source_classifications"
+            )
         )
 
     def for_detail(self):

@@ -21,7 +21,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
-from catalogue.models import Finding, FindingTiming, Programme, Study
+from catalogue.models import Finding, FindingTiming, Programme, SourceClassification, Study
 from reviews.models import Analysis, Review
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,51 @@ def test_audit_every_published_rating_is_reproduced_by_the_study_records(real_da
     }
 
     assert disagreeing == {}
+
+
+# slug: what the source says, as "<source>: <its words>". Workshop: "Interventions supporting the attachment
+# relationship by strength of evidence"; NIHR abstract: "strongest evidence base", "very little or weak evidence base".
+CLASSIFICATIONS = {
+    "infant-parent-psychotherapy": ["EIF Guidebook: 3+"],
+    "family-foundations": ["EIF workshop on parent-child interactions: established evidence"],
+    "family-nurse-partnership": ["EIF workshop on parent-child interactions: established evidence"],
+    "child-parent-psychotherapy": ["EIF workshop on parent-child interactions: initial evidence"],
+    "child-first": ["EIF workshop on parent-child interactions: initial evidence"],
+    "social-baby": ["EIF workshop on parent-child interactions: no effect"],
+    "attachment-and-biobehavioral-catch-up": ["NIHR attachment interventions study: strongest evidence base"],
+    "video-feedback-intervention-to-promote-positive-parenting-and-sensitive-discipline": [
+        "NIHR attachment interventions study: strongest evidence base"
+    ],
+    "dyadic-developmental-psychotherapy": ["NIHR attachment interventions study: very little or weak evidence base"],
+    "individual-child-psychotherapy": ["NIHR attachment interventions study: very little or weak evidence base"],
+}
+
+
+def test_audit_source_classifications_are_recorded_as_the_sources_words(real_data):
+    recorded = {}
+    for classification in SourceClassification.objects.select_related("programme"):
+        recorded.setdefault(classification.programme.slug, []).append(classification.label)
+
+    assert recorded == CLASSIFICATIONS
+
+
+def test_audit_every_programme_has_our_rating_or_a_source_classification(real_data):
+    # Nothing published looks rated by us without studies that reproduce it, and nothing rated by a source is
+    # shown as unrated: a commissioner sees either our rating or the source's words (or neither, said plainly).
+    bare = Programme.objects.filter(evidence_level=None, source_classifications=None).values_list("slug", flat=True)
+
+    assert sorted(bare) == ["video-interaction-guidance", "watch-wait-and-wonder"]
+
+
+def test_audit_ipp_rigorous_conduct_follows_the_guidebook(real_data):
+    studies = Study.objects.filter(programme__slug="infant-parent-psychotherapy").order_by("number")
+
+    # "The first study is an RCT." / "The second study is a rigorously conducted RCT." / "has not yet replicated
+    # its results in another rigorously conducted study": study 1 is not counted as rigorously conducted.
+    assert [s.rigorously_conducted for s in studies] == [False, True]
+    assessment = Programme.objects.get(slug="infant-parent-psychotherapy").assessment
+    assert assessment.rating == "3+"
+    assert "only Study 2 qualifies" in assessment.next_level_needs[0]
 
 
 # ------------------------------------------------------------------------------------- studies
