@@ -24,6 +24,7 @@ from .models import (
     Programme,
     Publication,
     Setting,
+    SourceClassification,
     Study,
     TheoryOfChangeStep,
 )
@@ -92,9 +93,9 @@ def _evidence_row(row):
     return _study(row.study)
 
 
-@shown_by(TheoryOfChangeStep)
-def _theory_step(step: TheoryOfChangeStep):
-    return _programme(step.programme)
+@shown_by(TheoryOfChangeStep, SourceClassification)
+def _programme_row(row):
+    return _programme(row.programme)
 
 
 @shown_by(Collection)

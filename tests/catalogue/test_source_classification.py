@@ -96,3 +96,13 @@ def test_compare_and_csv_show_the_classification(client):
         "First": "EIF workshop on parent-child interactions: established evidence",
         "Second": "EIF workshop on parent-child interactions: no effect",
     }
+
+
+def test_classification_of_a_published_programme_is_shown_by_it():
+    from catalogue.permissions import public_record
+
+    programme = classified()
+    draft = classified(name="Draft", status="draft", published_on=None)
+
+    assert public_record(programme.source_classifications.get()) == programme
+    assert public_record(draft.source_classifications.get()) is None
