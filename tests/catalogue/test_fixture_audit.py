@@ -250,6 +250,19 @@ def test_audit_barlow_pooled_results(real_data):
     assert recorded == expected
 
 
+def test_audit_reviews_barlow_et_al_cite_in_their_introduction_are_recorded(real_data):
+    # Barlow et al., introduction: earlier reviews of PIP, and the meta-analyses behind its account of risk.
+    cited = [
+        "Sleed and Bland (2007)", "Singleton (2004)", "Poobalan et al. (2007)", "Bakermans-Kranenburg et al. (2003)",
+        "Madigan et al. (2006)", "Barlow et al. (2010)", "van IJzendoorn et al. (1999)", "Fearon et al. (2010)",
+        "Hemmi et al. (2011)", "De Wolff and van IJzendoorn (1997)",
+    ]  # fmt: skip
+
+    assert sorted(Review.objects.filter(short_citation__in=cited).values_list("short_citation", flat=True)) == sorted(
+        cited
+    )
+
+
 def test_audit_review_titles_do_not_repeat_their_citation(real_data):
     repeating = [r.slug for r in Review.objects.all() if r.title.startswith(r.short_citation.split(" (")[0])]
 
