@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 
-from . import display
+from . import display, presenters
 from .exports import programmes_csv_response
 from .filters import Problem, ProgrammeFilterSet, count_programmes_by
 from .forms import CompareSelection
@@ -69,6 +69,7 @@ def programme_detail(request, slug):
         "programme": programme,
         "child_outcomes": child_outcomes,
         "family_outcomes": family_outcomes,
+        "summary": presenters.programme_summary(programme),
         "is_preview": not programme.is_public,
         "has_errors": cost_form_has_errors(programme, request),
     }
