@@ -13,8 +13,8 @@ from rest_framework import pagination, routers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from . import serializers
-from .filters import SORTS, ProgrammeFilterSet
-from .models import Collection, Finding, Outcome, Programme, PublicationStatus, Study
+from .filters import SORTS, ProgrammeFilterSet, public_outcomes
+from .models import Collection, Finding, Programme, PublicationStatus, Study
 from .search import MAX_QUERY_LENGTH
 
 # --------------------------------------------------------------------------- querysets
@@ -51,19 +51,10 @@ def collections_with_published_programmes():
 
 
 def outcomes_with_programme_counts():
-    """Outcomes the public may see, each with how many published programmes report it.
-
-    An outcome no finding names yet is vocabulary and is listed; one that only unpublished
-    programmes report is not, or its name would announce a draft. The count means what the
-    programme list's outcome filter means: published programmes with a headline finding on it.
-    """
-    on_programmes = Finding.objects.filter(study__programme__isnull=False)
-    published = on_programmes.filter(study__programme__status=PublicationStatus.PUBLISHED)
-    only_unpublished = Q(
-        pk__in=on_programmes.exclude(study__programme__status=PublicationStatus.PUBLISHED).values("outcome")
-    ) & ~Q(pk__in=published.values("outcome"))
+    """Outcomes the public may see (filters.public_outcomes), each with how many published programmes report
+    it. The count means what the programme list's outcome filter means: a headline finding on it."""
     return (
-        Outcome.objects.exclude(only_unpublished)
+        public_outcomes()
         .order_by("domain", "name")
         .annotate(
             programme_count=Count(

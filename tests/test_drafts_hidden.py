@@ -149,6 +149,7 @@ PUBLIC_URLS = [
     "/programmes/?q=zebra",
     "/programmes/?format=csv",
     "/programmes/export.csv",
+    "/programmes/?outcome=zebra-only-outcome&outcome=shown-outcome",
     "/programmes/shown/",
     "/programmes/compare/?p=shown&p=zebra-secret",
     "/collections/",
@@ -221,3 +222,12 @@ def test_collection_counts_leave_out_unpublished_programmes(client, linked, url,
 
     assert count in body
     assert "2 programmes" not in body
+
+
+def test_api_refuses_an_outcome_only_unpublished_programmes_report_without_naming_it(client, linked):
+    response = client.get("/api/programmes/", {"outcome": "zebra-only-outcome"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "outcome": ['"zebra-only-outcome" is not a valid choice for outcome: use one of "shown-outcome".']
+    }
