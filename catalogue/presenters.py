@@ -18,7 +18,7 @@ Row = tuple[str, str]
 LINE_BREAK = mark_safe("<br>")  # noqa: S308 (a constant, no user input)
 
 
-def _names(related_manager) -> str:
+def names(related_manager) -> str:
     """ "Infants (under 1), Toddlers (1 to 2)" from a prefetched many-to-many."""
     return ", ".join(str(row) for row in related_manager.all())
 
@@ -60,20 +60,20 @@ def rating_rows(programme) -> list[Row]:
 def characteristic_rows(programme) -> list[Row]:
     """Who the programme is for and where it runs, as delivered in its best available evidence."""
     rows = [
-        ("Age groups", _names(programme.age_groups) or "Not stated"),
-        ("Level of need", _names(programme.levels_of_need) or "Not stated"),
-        ("Delivery model", _names(programme.delivery_models) or "Not stated"),
-        ("Settings", _names(programme.settings) or "Not stated"),
+        ("Age groups", names(programme.age_groups) or "Not stated"),
+        ("Level of need", names(programme.levels_of_need) or "Not stated"),
+        ("Delivery model", names(programme.delivery_models) or "Not stated"),
+        ("Settings", names(programme.settings) or "Not stated"),
     ]
     if programme.other_settings.all():
-        rows.append(("May also be delivered in", _names(programme.other_settings)))
+        rows.append(("May also be delivered in", names(programme.other_settings)))
     collections = format_html_join(
         LINE_BREAK,
         '<a class="govuk-link" href="{}">{}</a>',
         ((collection.get_absolute_url(), collection.name) for collection in programme.collections.all()),
     )
     rows += [
-        ("Where it has been implemented", _names(programme.countries) or "Not stated"),
+        ("Where it has been implemented", names(programme.countries) or "Not stated"),
         (
             "UK provision",
             display.yes_no_unknown(
@@ -148,7 +148,7 @@ def study_rows(study) -> list[Row]:
     return [
         ("Citation", study.citation_label),
         ("Design", study.get_design_display()),
-        ("Country", _names(study.countries) or "Not stated"),
+        ("Country", names(study.countries) or "Not stated"),
         ("Sample", sample),
         ("Timing", study.timing or "Not stated"),
         ("Study rating", study.get_rating_display() or "Not rated"),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalogue import display
+from catalogue import display, presenters
 
 register = template.Library()
 
@@ -21,12 +21,6 @@ def improvement_index_words(value):
 
 
 @register.filter
-def study_outcomes(study):
-    """Each distinct outcome of a study once, with its timings (reads the prefetched findings)."""
-    return display.study_outcomes(study)
-
-
-@register.filter
 def distinct_outcome_labels(findings):
     return display.distinct_outcome_labels(findings)
 
@@ -40,7 +34,7 @@ def lines(text):
 @register.filter
 def names(related_manager):
     """ "Infants (under 1), Toddlers (1 to 2)" from a prefetched many-to-many."""
-    return ", ".join(str(row) for row in related_manager.all())
+    return presenters.names(related_manager)
 
 
 @register.filter
