@@ -3,7 +3,9 @@
 Only published programmes are ever visible: every queryset starts from
 `Programme.objects.published()`, including the programmes listed inside a collection.
 Each viewset's queryset fetches everything its serializer reads, so a page of 50
-programmes costs the same few queries as a page of one. docs/api.md describes the endpoints.
+programmes costs the same few queries as a page of one. The programme list filters with the
+programme list page's own FilterSet (catalogue/filters.py), so a query string means the same in
+both. docs/api.md describes the endpoints.
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -99,6 +101,8 @@ def _api_message(problem, filterset) -> str:
         options = list(SORTS)
     else:
         options = [value for value, _label in filterset.choices_for(problem.param)]
+    if not options:
+        return f'"{problem.value}" is not a valid choice for {problem.param}: it has no options yet.'
     shown = ", ".join(f'"{option}"' for option in options[:12])
     more = f" (and {len(options) - 12} more, as on the programme list page)" if len(options) > 12 else ""
     return f'"{problem.value}" is not a valid choice for {problem.param}: use one of {shown}{more}.'
