@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_evidence import (  # evidence (issue 4): computed values, supported rating
+from .admin_evidence import (  # computed values, supported rating
     FindingEvidenceAdminMixin,
     FindingInlineEvidenceMixin,
     ProgrammeEvidenceAdminMixin,
@@ -32,7 +32,7 @@ from .models import (
     TheoryOfChangeStep,
 )
 from .resources import FindingResource, PublicationResource, StudyResource
-from .search import refresh_search_documents
+from .services import refresh_derived_data, refresh_search_documents
 from .workflow_admin import ProgrammeWorkflowMixin, PublishedEvidenceDeleteMixin, PublishedEvidenceInlineMixin
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -84,7 +84,7 @@ class WideTextInputs:
 
 
 class ExportAdmin(WideTextInputs, ExportActionMixin, admin.ModelAdmin):
-    """Every changelist exports its selection to CSV or Excel (issue 6)."""
+    """Every changelist exports its selection to CSV or Excel."""
 
     show_change_form_export = False
     actions = ["export_selected"]
@@ -136,7 +136,7 @@ class RecordedAdmin(AuditedAdmin):
         formset.save_m2m()
 
 
-# ----- public catalogue (issue 3): keep the search text current when an analyst saves.
+# Keep the search text and computed rating current when an analyst saves or deletes.
 class RefreshesSearchAdmin(admin.ModelAdmin):
     """Recomputes the programme's search text once a form and its inlines are saved, or a record deleted."""
 
@@ -153,10 +153,15 @@ class RefreshesSearchAdmin(admin.ModelAdmin):
         programme_id = self.search_programme_id(obj)
         super().delete_model(request, obj)
         if programme_id is not None:
-            refresh_search_documents([programme_id])
+            refresh_derived_data(programme_ids=[programme_id])
+
+    def delete_queryset(self, request, queryset):
+        # The changelist's "delete selected" skips delete_model: refresh what it touched too.
+        programme_ids = [self.search_programme_id(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        refresh_derived_data(programme_ids=programme_ids)
 
 
-# ----- end public catalogue
 
 
 # --------------------------------------------------------------------------- lookups
@@ -210,14 +215,14 @@ class StudyRowInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, ProgrammeWorkflowMixin, RecordedAdmin):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.pk
 
     list_display = [
         "name",
         "acronym",
         "rating_display",
-        "computed_rating_display",  # evidence (issue 4)
+        "computed_rating_display",
         "cost_rating_display",
         "status",
         "study_count",
@@ -227,7 +232,7 @@ class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, Programm
         "status",
         "evidence_level",
         "evidence_plus",
-        RatingDisagreesFilter,  # evidence (issue 4)
+        RatingDisagreesFilter,
         "cost_rating",
         "levels_of_need",
         "age_groups",
@@ -252,7 +257,7 @@ class ProgrammeAdmin(RefreshesSearchAdmin, ProgrammeEvidenceAdminMixin, Programm
             {
                 "fields": [
                     ("evidence_level", "evidence_plus"),
-                    "supported_rating",  # evidence (issue 4)
+                    "supported_rating",
                     "evidence_overview",
                     ("cost_rating", "estimated_unit_cost"),
                     ("assessed_in", "assessed_on"),
@@ -358,7 +363,7 @@ class FindingInline(PublishedEvidenceInlineMixin, WideTextInputs, FindingInlineE
 class StudyAdmin(
     RefreshesSearchAdmin, StudyEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
 ):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.programme_id
 
     resource_classes = [StudyResource]
@@ -421,7 +426,7 @@ class PublicationAdmin(PublishedEvidenceDeleteMixin, ImportExportAdmin):
 class FindingAdmin(
     RefreshesSearchAdmin, FindingEvidenceAdminMixin, PublishedEvidenceDeleteMixin, ImportMixin, RecordedAdmin
 ):
-    def search_programme_id(self, obj):  # public catalogue (issue 3)
+    def search_programme_id(self, obj):
         return obj.study.programme_id
 
     resource_classes = [FindingResource]

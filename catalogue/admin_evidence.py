@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from .evidence import finding_consistency_warnings
+from .effects import finding_consistency_warnings
 from .models import Finding, Programme
 from .services import recompute_programme_rating
 

@@ -24,18 +24,15 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import CostRating, PractitionerLevel
-
-# Upper bounds of the bands (DOMAIN.md, "Cost rating"): band 4 includes £2,000 itself.
-_BANDS = ((Decimal(100), False, 1), (Decimal(500), False, 2), (Decimal(1000), False, 3), (Decimal(2000), True, 4))
+from .choices import COST_BANDS, PractitionerLevel
 
 COST_MEANINGS = {
     None: "NA indicates that the information needed to give a cost rating is not available at this time.",
-    1: "A cost rating of 1 means the estimated cost of delivery is less than £100 per child or family.",
-    2: "A cost rating of 2 means the estimated cost of delivery is £100 to £499 per child or family.",
-    3: "A cost rating of 3 means the estimated cost of delivery is £500 to £999 per child or family.",
-    4: "A cost rating of 4 means the estimated cost of delivery is £1,000 to £2,000 per child or family.",
-    5: "A cost rating of 5 means the estimated cost of delivery is more than £2,000 per child or family.",
+    **{
+        band.rating: f"A cost rating of {band.rating} means the estimated cost of delivery is {band.sentence_words} "
+        "per child or family."
+        for band in COST_BANDS
+    },
 }
 COST_RATING_CAVEAT = (
     "Cost ratings compare the relative cost of delivering programmes, from information the providers gave. "
@@ -57,10 +54,10 @@ def cost_band(unit_cost: Decimal | float | int | None) -> int | None:
     cost = Decimal(str(unit_cost))
     if cost < 0:
         raise ValueError(f"A unit cost cannot be negative (got £{cost}).")
-    for limit, inclusive, band in _BANDS:
-        if cost < limit or (inclusive and cost == limit):
-            return band
-    return CostRating.OVER_2000.value
+    for band in COST_BANDS:
+        if band.upper is None or cost < band.upper or (band.includes_upper and cost == band.upper):
+            return band.rating
+    raise AssertionError("The last cost band has no upper limit.")
 
 
 def cost_meaning(band: int | None) -> str:

@@ -6,7 +6,7 @@ Every function here reads only what `Programme.objects.for_export()` / `for_deta
 
 from dataclasses import dataclass
 
-from .models import OutcomeDomain
+from .choices import COST_BANDS, EVIDENCE_LEVEL_WORDS, OutcomeDomain
 
 
 @dataclass
@@ -103,27 +103,14 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-EVIDENCE_MEANINGS = {
-    4: "evidence of effectiveness",
-    3: "evidence of efficacy",
-    2: "preliminary evidence",
-    1: "not level 2: the best evaluation does not yet show a benefit",
-    0: "found not to be effective in a rigorous evaluation",
-}
-COST_MEANINGS = {
-    1: "under £100 per child or family",
-    2: "£100 to £499 per child or family",
-    3: "£500 to £999 per child or family",
-    4: "£1,000 to £2,000 per child or family",
-    5: "over £2,000 per child or family",
-}
+COST_WORDS = {band.rating: f"{band.words} per child or family" for band in COST_BANDS}
 
 
 def evidence_meaning(level) -> str:
     """The evidence level in words, without its code: "evidence of efficacy"."""
-    return EVIDENCE_MEANINGS.get(level, "not yet rated")
+    return EVIDENCE_LEVEL_WORDS.get(level, "not yet rated")
 
 
 def cost_meaning(rating) -> str:
     """The cost band in words, without its code; NA when the information is not available."""
-    return COST_MEANINGS.get(rating, "information not available")
+    return COST_WORDS.get(rating, "information not available")

@@ -17,6 +17,9 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from catalogue.models import Lookup, Outcome, Programme, Study
+from catalogue.services import recompute_all_programme_ratings, refresh_search_documents
+
 FORMAT = "evidence-guidebook-catalogue"
 VERSION = 1
 APPS = ("catalogue", "reviews")
@@ -65,8 +68,6 @@ def import_catalogue(*, data: dict) -> int:
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise ImportRefused(f"Not a catalogue export (expected format {FORMAT!r} version {VERSION}).")
-    from catalogue.models import Lookup, Outcome, Programme, Study
-
     if Programme.objects.exists() or Study.objects.exists() or Outcome.objects.exists():
         raise ImportRefused("The catalogue in this database is not empty: import into a freshly migrated database.")
     user_model = get_user_model()
@@ -91,4 +92,8 @@ def import_catalogue(*, data: dict) -> int:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+    # Derived data is computed here, not trusted from the file: PostgreSQL's search vector is not
+    # exported and a file from an older version may carry stale ratings.
+    refresh_search_documents()
+    recompute_all_programme_ratings()
     return count

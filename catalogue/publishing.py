@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import PendingRevision, Programme, PublicationEvent, PublicationEventKind, PublicationStatus
-from .search import refresh_search_documents
+from .services import refresh_search_documents
 
 PUBLISH_PERMISSION = "catalogue.publish_programme"
 

@@ -16,6 +16,7 @@ from django.utils.formats import sanitize_separators
 from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
+from .services import refresh_derived_data
 from .workflow_admin import PUBLISHER_ONLY_EVIDENCE, evidence_is_locked
 
 
@@ -144,6 +145,14 @@ class YesNoWidget(widgets.BooleanWidget):
         raise ValueError(f"enter 1 for yes or 0 for no, or leave it empty for unknown (got “{value}”)")
 
 
+def programme_id_of(obj) -> int | None:
+    """The programme whose page shows `obj` (a study, publication or finding), if any."""
+    if obj is None:
+        return None
+    study = obj if isinstance(obj, Study) else getattr(obj, "study", None)
+    return getattr(study, "programme_id", None)
+
+
 class CatalogueResource(resources.ModelResource):
     """Shared rules: whole-file transactions, model validation per row, all-or-nothing."""
 
@@ -192,6 +201,30 @@ class CatalogueResource(resources.ModelResource):
             return super().get_instance(instance_loader, row)
         except ValueError:
             return None  # an unknown key: reported as that column's error when the row is imported
+
+    # The import is a write path like the admin: the programmes whose studies or findings a file
+    # touched get their search text and computed rating refreshed, inside the import's transaction.
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.touched_programme_ids = set()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+        self.touched_programme_ids.add(programme_id_of(stored))  # a row may move evidence off a programme
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.touched_programme_ids.add(programme_id_of(instance))
+
+    def before_delete_instance(self, instance, row, **kwargs):
+        super().before_delete_instance(instance, row, **kwargs)
+        self.touched_programme_ids.add(programme_id_of(instance))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not result.has_errors() and not result.has_validation_errors():
+            refresh_derived_data(programme_ids=self.touched_programme_ids)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's full_clean(), as the admin form runs it, plus the publisher-only evidence rule."""

@@ -6,9 +6,9 @@ names of the outcomes its studies report on). On PostgreSQL it also keeps a weig
 vector OR a trigram word match on the document, so "atachment" still finds attachment programmes.
 On SQLite every word of the query must appear somewhere in the programme's text.
 
-The documents are refreshed by `refresh_search_documents`, called where an analyst saves a
-programme, study or finding in the admin, and by the `rebuild_search_index` command after loading
-fixtures. Nothing here runs from a signal.
+This module reads; it imports no models. The documents are written by
+`catalogue.services.refresh_search_documents`, which every write path (admin, import, workflow,
+commands) calls through the services. Nothing runs from a signal.
 """
 
 import re
@@ -17,7 +17,6 @@ import unicodedata
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     TrigramWordSimilarity,
 )
 from django.db import connection
@@ -51,40 +50,6 @@ def build_search_document(*, name, acronym, summary, description, outcome_names)
     """The text a programme is found by, in one string (pure; tested on its own)."""
     parts = [name, acronym, summary, description, *sorted(set(outcome_names))]
     return "\n".join(part.strip() for part in parts if part and part.strip())
-
-
-def refresh_search_documents(programme_ids=None) -> None:
-    """Recompute `search_document` (and on PostgreSQL `search_vector`) for these programmes, or all.
-
-    Bulk updates, so it neither bumps `updated_at` nor writes a history record: this is derived data.
-    """
-    from .models import Finding, Programme
-
-    programmes = Programme.objects.all()
-    if programme_ids is not None:
-        programmes = programmes.filter(pk__in=list(programme_ids))
-    outcome_names: dict[int, list[str]] = {}
-    findings = Finding.objects.filter(study__programme__in=programmes).values_list(
-        "study__programme_id", "outcome__name", "outcome_label"
-    )
-    for programme_id, outcome_name, outcome_label in findings:
-        outcome_names.setdefault(programme_id, []).extend(n for n in (outcome_name, outcome_label) if n)
-    rows = list(programmes.only("pk", "name", "acronym", "summary", "description"))
-    for programme in rows:
-        programme.search_document = build_search_document(
-            name=programme.name,
-            acronym=programme.acronym,
-            summary=programme.summary,
-            description=programme.description,
-            outcome_names=outcome_names.get(programme.pk, []),
-        )
-    Programme.objects.bulk_update(rows, ["search_document"], batch_size=500)
-    if connection.vendor == "postgresql":
-        Programme.objects.filter(pk__in=[p.pk for p in rows]).update(
-            search_vector=SearchVector("name", "acronym", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
-        )
 
 
 def search_programmes(queryset, text):

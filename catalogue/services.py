@@ -1,10 +1,17 @@
-"""Writes that touch several catalogue models. Each is keyword-only and atomic."""
+"""Derived data, kept current by every write path: the search index and the computed rating.
 
-from django.db import transaction
+Each function is keyword-only (but for the index refresh, which takes ids) and atomic. The admin,
+imports, the workflow and the management commands call these; nothing runs from a signal, so a
+new write path must call `refresh_derived_data` for the programmes it touched.
+"""
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from .evidence import assess
 from .models import Finding, Programme, Study
+from .search import SEARCH_CONFIG, build_search_document
 
 
 def _with_evidence(queryset):
@@ -41,3 +48,47 @@ def recompute_all_programme_ratings() -> int:
             Programme.objects.filter(pk=programme.pk).update(computed_evidence_rating=rating)
             changed += 1
     return changed
+
+
+def refresh_search_documents(programme_ids=None) -> None:
+    """Recompute `search_document` (and on PostgreSQL `search_vector`) for these programmes, or all.
+
+    Bulk updates, so it neither bumps `updated_at` nor writes a history record: this is derived data.
+    """
+    programmes = Programme.objects.all()
+    if programme_ids is not None:
+        programmes = programmes.filter(pk__in=list(programme_ids))
+    outcome_names: dict[int, list[str]] = {}
+    findings = Finding.objects.filter(study__programme__in=programmes).values_list(
+        "study__programme_id", "outcome__name", "outcome_label"
+    )
+    for programme_id, outcome_name, outcome_label in findings:
+        outcome_names.setdefault(programme_id, []).extend(n for n in (outcome_name, outcome_label) if n)
+    rows = list(programmes.only("pk", "name", "acronym", "summary", "description"))
+    for programme in rows:
+        programme.search_document = build_search_document(
+            name=programme.name,
+            acronym=programme.acronym,
+            summary=programme.summary,
+            description=programme.description,
+            outcome_names=outcome_names.get(programme.pk, []),
+        )
+    Programme.objects.bulk_update(rows, ["search_document"], batch_size=500)
+    if connection.vendor == "postgresql":
+        Programme.objects.filter(pk__in=[p.pk for p in rows]).update(
+            search_vector=SearchVector("name", "acronym", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
+        )
+
+
+@transaction.atomic
+def refresh_derived_data(*, programme_ids) -> None:
+    """Bring the search index and computed rating of these programmes up to date after a write
+    to them or to their studies and findings (ids may repeat or be None: those are skipped)."""
+    ids = sorted({pk for pk in programme_ids if pk is not None})
+    if not ids:
+        return
+    refresh_search_documents(ids)
+    for programme in Programme.objects.filter(pk__in=ids).only("pk"):
+        recompute_programme_rating(programme=programme)

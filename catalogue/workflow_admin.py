@@ -1,4 +1,4 @@
-"""Admin pieces for the editorial workflow (issue 6), mixed into the ModelAdmins in admin.py.
+"""Admin pieces for the editorial workflow, mixed into the ModelAdmins in admin.py.
 
 - StatusWorkflowMixin: for any model with a publication status (programmes, reviews): status
   moves only through change-form buttons and changelist actions that call the model's publishing

@@ -198,7 +198,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# --- Editorial workflow (issue 6) ---------------------------------------------------------
+# --- Editorial workflow ---------------------------------------------------------------------
 # Reverting from the history page would bypass publishing (and pending revisions): disabled.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Importing adds records, so it takes the add permission; exporting takes view.

@@ -9,8 +9,8 @@ admin.site.index_title = "Catalogue and reviews"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("feeds/changes/", ChangesFeed(), name="changes-feed"),  # workflow (issue 6)
-    path("reviews/", include("reviews.urls")),  # reviews (issue 5)
+    path("feeds/changes/", ChangesFeed(), name="changes-feed"),
+    path("reviews/", include("reviews.urls")),
     path("", include("catalogue.urls")),
     # Guidance and service pages (about, accessibility, guidance).
     path("", include("config.pages_urls")),

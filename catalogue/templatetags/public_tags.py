@@ -1,4 +1,4 @@
-"""Template filters for the public catalogue pages (issue 3). Display only: no queries."""
+"""Template filters for the public catalogue pages. Display only: no queries."""
 
 from django import template
 

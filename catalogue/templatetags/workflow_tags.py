@@ -1,4 +1,4 @@
-"""Template data for the workflow partials (issue 6)."""
+"""Template data for the workflow partials."""
 
 from django import template
 

@@ -94,7 +94,7 @@ def shots():
 def catalogue(transactional_db):
     """The Done-when story's programmes: two attachment programmes for infants at level 3, and others."""
     from catalogue.models import OutcomeDomain
-    from catalogue.search import refresh_search_documents
+    from catalogue.services import refresh_search_documents
     from tests.factories import (
         AgeGroupFactory,
         CollectionFactory,

@@ -9,14 +9,9 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalogue import evidence
-from catalogue.evidence import (
-    FindingRecord,
-    StudyRecord,
-    assess_studies,
-    compute_finding_effect,
-    explain,
-)
+from catalogue import effects, evidence
+from catalogue.effects import compute_finding_effect
+from catalogue.evidence import FindingRecord, StudyRecord, assess_studies, explain
 from catalogue.models import DesignType, EffectSource, FindingTiming, OutcomeDomain, Programme
 from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
 
@@ -475,7 +470,7 @@ def consistency(**overrides):
         "ci_low": Decimal("0.1000"),
         "ci_high": Decimal("0.5000"),
     }
-    return evidence.finding_consistency_warnings(**{**fields, **overrides})
+    return effects.finding_consistency_warnings(**{**fields, **overrides})
 
 
 def test_consistency_consistent_finding_has_no_warning():

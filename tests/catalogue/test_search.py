@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from catalogue import publishing
 from catalogue.models import Programme, PublicationStatus
-from catalogue.search import build_search_document, clean_query, refresh_search_documents
+from catalogue.search import build_search_document, clean_query
+from catalogue.services import refresh_search_documents
 from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db

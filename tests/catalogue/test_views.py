@@ -229,7 +229,7 @@ def test_list_paginates_and_keeps_filters_in_page_links(client):
 
 def test_list_search_result_heading_names_the_query(client):
     ProgrammeFactory(name="Family Nurse Partnership", acronym="FNP")
-    from catalogue.search import refresh_search_documents
+    from catalogue.services import refresh_search_documents
 
     refresh_search_documents()
     body = text(client.get(LIST + "?q=FNP"))

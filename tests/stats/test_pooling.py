@@ -547,6 +547,7 @@ def test_pooled_is_frozen_with_the_documented_fields():
     res = pool_generic([0.1, 0.2], [0.01, 0.02])
     assert isinstance(res, Pooled)
     names = ["estimate", "se", "ci_low", "ci_high", "z", "p", "q", "df", "q_p", "i2", "tau2", "k"]
+    names += ["pi_low", "pi_high", "tau2_estimator", "hartung_knapp", "t_df"]
     assert [f.name for f in dataclasses.fields(Pooled)] == names
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.estimate = 0.0  # type: ignore[misc]

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from catalogue.models import Programme
-from catalogue.search import refresh_search_documents
+from catalogue.services import refresh_search_documents
 
 
 class Command(BaseCommand):

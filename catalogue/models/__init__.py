@@ -1,0 +1,41 @@
+"""The catalogue's models, one module per concept; every name is importable from here.
+
+- `base`: who recorded a row (`Recorded`), the lookups analysts extend, and outcomes.
+- `programme`: programmes, their theory of change, and the reads pages need (`ProgrammeQuerySet`).
+- `collection`: curated sets of programmes.
+- `studies`: studies, publications and findings, the evidence behind a rating.
+- `workflow`: history, pending revisions and the publication log.
+
+The scales and codes (evidence levels, cost bands, statuses…) live in `catalogue.choices` and are
+re-exported here for code that imports them with the models.
+"""
+
+from ..choices import *  # noqa: F403
+from .base import AgeGroup, Country, DeliveryModel, LevelOfNeed, Lookup, LookupManager, Outcome, Recorded, Setting
+from .collection import Collection
+from .programme import Programme, ProgrammeQuerySet, TheoryOfChangeStep
+from .studies import Finding, Publication, Study, doi_validator
+from .workflow import PendingRevision, PublicationEvent, PublicationEventQuerySet
+
+__all__ = [
+    "AgeGroup",
+    "Collection",
+    "Country",
+    "DeliveryModel",
+    "Finding",
+    "LevelOfNeed",
+    "Lookup",
+    "LookupManager",
+    "Outcome",
+    "PendingRevision",
+    "Programme",
+    "ProgrammeQuerySet",
+    "Publication",
+    "PublicationEvent",
+    "PublicationEventQuerySet",
+    "Recorded",
+    "Setting",
+    "Study",
+    "TheoryOfChangeStep",
+    "doi_validator",
+]

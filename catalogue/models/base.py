@@ -1,0 +1,141 @@
+"""The bases every catalogue record builds on, and the short lists analysts extend.
+
+`Recorded` stamps who created and last changed a row. Lookups (age group, level of need,
+delivery model, setting, country) are rows, not choices, so analysts can add to them; fixtures
+refer to them by slug. An Outcome is a named result in one of the outcome domains.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from ..choices import OutcomeDomain
+
+
+class Recorded(models.Model):
+    """Who created and last changed a record, and when: the admin's read-only "Record" group."""
+
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="created by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last updated by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class LookupManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Lookup(models.Model):
+    """A short list analysts can extend (age groups, settings...). Fixtures refer to rows by slug."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="As shown to the public.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in filter URLs; lower case, hyphens only.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists and filters; lower comes first.")
+
+    objects = LookupManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AgeGroup(Lookup):
+    """An age band a programme serves, e.g. "Infants (under 1)"."""
+
+    class Meta(Lookup.Meta):
+        verbose_name = "age group"
+
+
+class LevelOfNeed(Lookup):
+    """How a programme is targeted: universal, targeted selective or targeted indicated."""
+
+    class Meta(Lookup.Meta):
+        verbose_name = "level of need"
+        verbose_name_plural = "levels of need"
+
+
+class DeliveryModel(Lookup):
+    """How a programme reaches families: individual, group, home visiting..."""
+
+    class Meta(Lookup.Meta):
+        verbose_name = "delivery model"
+
+
+class Setting(Lookup):
+    """Where a programme is delivered: home, school, children's centre..."""
+
+    class Meta(Lookup.Meta):
+        verbose_name = "setting"
+
+
+class Country(Lookup):
+    """A country where a programme has been implemented or a study conducted."""
+
+    class Meta(Lookup.Meta):
+        verbose_name = "country"
+        verbose_name_plural = "countries"
+
+
+class Outcome(models.Model):
+    """A named outcome in a domain, e.g. "Improved attachment security" (children's mental health).
+
+    Findings point at an Outcome, so a commissioner can filter programmes by it.
+    """
+
+    name = models.CharField(
+        max_length=200,
+        help_text='The outcome as a commissioner would search for it, e.g. "Improved attachment security".',
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in filter URLs.")
+    domain = models.CharField(
+        max_length=20,
+        choices=OutcomeDomain,
+        help_text="The child outcome domain, or parent, couple and family outcomes.",
+    )
+    description = models.TextField(blank=True, help_text="Optional: what counts as this outcome.")
+
+    class Meta:
+        ordering = ["domain", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain", "name"],
+                name="%(app_label)s_%(class)s_unique_name_in_domain",
+                violation_error_message="This domain already has an outcome with that name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:programme-list") + f"?outcome={self.slug}"
+
+    @property
+    def is_child_outcome(self) -> bool:
+        return self.domain != OutcomeDomain.FAMILY
