@@ -16,6 +16,7 @@ from catalogue.models import (
     PublicationStatus,
     Setting,
 )
+from catalogue.services import refresh_search_documents
 from tests.factories import (
     CollectionFactory,
     FindingFactory,
@@ -288,6 +289,7 @@ def test_programme_list_matches_outcomes_on_headline_findings_as_the_page_does(c
 @pytest.mark.usefixtures("rated_programmes")
 def test_programme_list_gives_the_programmes_the_page_shows_for_the_same_query(client, query):
     FindingFactory(study=StudyFactory(programme=ProgrammeFactory(name="Wellbeing", evidence_level=2)))
+    refresh_search_documents()  # what saving in the admin does; PostgreSQL searches the stored vectors
 
     api = names(client.get(list_url("programme"), query))
     page = [p.name for p in client.get(reverse("catalogue:programme-list"), query).context["page"]]
