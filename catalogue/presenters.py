@@ -1,4 +1,5 @@
-"""The programme page's summary lists, built in one place: (label, value) rows that one template loop renders.
+"""The programme page's summary lists, built in one place: (label, value) rows that one template loop
+(templates/_includes/summary_list.html) renders.
 
 Each function reads only what `Programme.objects.for_detail()` prefetched, so none adds a query.
 Values are text (escaped by the template) or HTML built with `format_html` (links, line breaks,
@@ -8,6 +9,7 @@ the rating codes), so the template never decides what a row says.
 from dataclasses import dataclass
 
 from django.template.defaultfilters import date, floatformat
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -156,6 +158,63 @@ def study_rows(study) -> list[Row]:
     ]
 
 
+def signed(value) -> str:
+    """+33, 0, -5: an improvement index always shows its sign."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else str(value)
+
+
+def finding_rows(finding) -> list[Row]:
+    """The facts under one headline finding: its improvement index in words, when, how and where measured."""
+    index = finding.improvement_index
+    if index is None:
+        meaning = "Not available for this result"
+    else:
+        meaning = format_html(
+            '<strong>{}</strong> <p class="govuk-body-s app-finding__meaning">{} '
+            '<a class="govuk-link" href="{}">About the improvement index</a></p>',
+            signed(index),
+            display.improvement_index_words(index),
+            reverse("pages:improvement-index"),
+        )
+    rows = [("Improvement index", meaning), ("When measured", finding.timing_label)]
+    if finding.measure:
+        reporter = f" ({finding.get_reporter_display().lower()})" if finding.reporter else ""
+        rows.append(("Measure", f"{finding.measure}{reporter}"))
+    study = finding.study
+    rows.append(
+        (
+            "Based on",
+            format_html(
+                '<a class="govuk-link" href="#study-{}">Study {}: {}</a>',
+                study.number or study.pk,
+                study.number or "",
+                study.citation_label,
+            ),
+        )
+    )
+    return rows
+
+
+@dataclass
+class FindingView:
+    """A headline finding and the rows shown under it."""
+
+    finding: object
+    rows: list[Row]
+
+
+def outcome_sections(programme) -> tuple[list[display.DomainOutcomes], list[FindingView]]:
+    """(child outcomes by domain, parent and family outcomes), each finding with its rows."""
+    child, family = display.outcomes_by_domain(programme)
+    child = [
+        display.DomainOutcomes(group.domain, group.label, [FindingView(f, finding_rows(f)) for f in group.findings])
+        for group in child
+    ]
+    return child, [FindingView(finding, finding_rows(finding)) for finding in family]
+
+
 @dataclass
 class ProgrammeSummary:
     """Every summary list on the programme page, in page order."""
@@ -165,13 +224,18 @@ class ProgrammeSummary:
     delivery: list[Row]
     requirements: list[Row]
     studies: list[tuple[object, list[Row]]]  # (study, its rows), in page order
+    child_outcomes: list[display.DomainOutcomes]  # findings as FindingView
+    family_outcomes: list[FindingView]
 
 
 def programme_summary(programme) -> ProgrammeSummary:
+    child_outcomes, family_outcomes = outcome_sections(programme)
     return ProgrammeSummary(
         ratings=rating_rows(programme),
         characteristics=characteristic_rows(programme),
         delivery=delivery_rows(programme),
         requirements=requirement_rows(programme),
         studies=[(study, study_rows(study)) for study in programme.studies.all()],
+        child_outcomes=child_outcomes,
+        family_outcomes=family_outcomes,
     )

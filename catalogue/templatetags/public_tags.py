@@ -10,9 +10,7 @@ register = template.Library()
 @register.filter
 def signed(value):
     """+33, 0, -5: an improvement index always shows its sign."""
-    if value is None:
-        return ""
-    return f"+{value}" if value > 0 else str(value)
+    return presenters.signed(value)
 
 
 @register.filter

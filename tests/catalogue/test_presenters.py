@@ -178,6 +178,29 @@ def test_study_rows_list_each_outcome_once_with_its_timings():
     ]
 
 
+def test_finding_rows_explain_the_improvement_index_and_link_the_study():
+    study = StudyFactory(number=2, citation_label="Cicchetti et al (2006)")
+    finding = FindingFactory(study=study, improvement_index=33, measure="Strange Situation", reporter="parent_report")
+
+    rows = presenters.finding_rows(finding)
+
+    assert labels(rows) == ["Improvement index", "When measured", "Measure", "Based on"]
+    assert rows[0][1].startswith('<strong>+33</strong> <p class="govuk-body-s app-finding__meaning">If the average')
+    assert rows[0][1].endswith(
+        '<a class="govuk-link" href="/guidance/improvement-index/">About the improvement index</a></p>'
+    )
+    assert rows[1][1] == "Immediately after the intervention"
+    assert rows[2][1] == "Strange Situation (parent report)"
+    assert rows[3][1] == '<a class="govuk-link" href="#study-2">Study 2: Cicchetti et al (2006)</a>'
+
+
+def test_finding_rows_without_an_index_or_measure():
+    rows = presenters.finding_rows(FindingFactory(improvement_index=None, measure=""))
+
+    assert labels(rows) == ["Improvement index", "When measured", "Based on"]
+    assert rows[0][1] == "Not available for this result"
+
+
 def test_programme_summary_has_every_row_of_the_page_in_one_place():
     programme = ProgrammeFactory(assessed_in="Foundations for Life")
     programme.other_settings.set([SettingFactory(slug="school")])
