@@ -14,11 +14,6 @@ def signed(value):
 
 
 @register.filter
-def improvement_index_words(value):
-    return display.improvement_index_words(value)
-
-
-@register.filter
 def distinct_outcome_labels(findings):
     return display.distinct_outcome_labels(findings)
 
