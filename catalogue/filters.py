@@ -29,6 +29,7 @@ from .models import (
     Outcome,
     OutcomeDomain,
     Programme,
+    PublicationStatus,
     Setting,
 )
 from .search import MAX_QUERY_LENGTH, clean_query
@@ -118,15 +119,30 @@ class Facet:
 
 @dataclass
 class Problem:
-    """Something in the query string we could not use; `anchor` is the filter it concerns."""
+    """Something in the query string we could not use.
+
+    `anchor` is the element id of the filter it concerns on the page; `param` the query-string
+    parameter and `value` the value that could not be used (the API answers 400 naming them).
+    """
 
     message: str
     anchor: str
+    param: str = ""
+    value: str = ""
 
 
 def headline_findings():
     """Findings that make a programme "have" an outcome: those its page lists as outcomes."""
     return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
+
+
+def public_outcomes():
+    """Outcomes the public may see: those a published programme reports, and those no programme reports yet
+    (vocabulary). An outcome only unpublished programmes report would announce a draft, so it is left out."""
+    on_programmes = Finding.objects.filter(study__programme__isnull=False)
+    published = on_programmes.filter(study__programme__status=PublicationStatus.PUBLISHED)
+    unpublished = on_programmes.exclude(study__programme__status=PublicationStatus.PUBLISHED)
+    return Outcome.objects.exclude(Q(pk__in=unpublished.values("outcome")) & ~Q(pk__in=published.values("outcome")))
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):
@@ -157,7 +173,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             param: [(row.slug, row.name) for row in model.objects.all()]
             for param, (_, model, _) in LOOKUP_FACETS.items()
         }
-        self.outcomes = {o.slug: o for o in Outcome.objects.all()}
+        self.outcomes = {o.slug: o for o in public_outcomes()}
         data = self._usable(data if data is not None else QueryDict())
         super().__init__(data, queryset, **kwargs)
         for param, options in self.lookup_options.items():
@@ -184,6 +200,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                         Problem(
                             f"Your search was too long, so we searched for its first {MAX_QUERY_LENGTH} characters.",
                             "q",
+                            param="q",
+                            value=values[0][:40],
                         )
                     )
                 if text:
@@ -193,7 +211,12 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                     usable["sort"] = values[-1]
                 else:
                     self.problems.append(
-                        Problem("We did not recognise that sort order, so the list is sorted by name.", "sort")
+                        Problem(
+                            "We did not recognise that sort order, so the list is sorted by name.",
+                            "sort",
+                            param="sort",
+                            value=values[-1][:40],
+                        )
                     )
             elif key in FACET_LEGENDS:
                 valid = {value for value, _ in self.choices_for(key)}
@@ -209,6 +232,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                         Problem(
                             f"“{shown}” is not one of the options for {FACET_LEGENDS[key].lower()}, so we ignored it.",
                             f"facet-{'evidence' if key == 'min_evidence' else key}",
+                            param=key,
+                            value=shown,
                         )
                     )
             else:
