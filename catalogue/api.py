@@ -15,8 +15,8 @@ from rest_framework import pagination, routers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from . import serializers
-from .filters import SORTS, ProgrammeFilterSet, public_outcomes
-from .models import Collection, Finding, Programme, PublicationStatus, Study
+from .filters import SORTS, ProgrammeFilterSet
+from .models import Collection, Finding, Outcome, Programme, PublicationStatus, Study
 from .search import MAX_QUERY_LENGTH
 
 # --------------------------------------------------------------------------- querysets
@@ -53,10 +53,10 @@ def collections_with_published_programmes():
 
 
 def outcomes_with_programme_counts():
-    """Outcomes the public may see (filters.public_outcomes), each with how many published programmes report
+    """Outcomes the public may see (Outcome.objects.public()), each with how many published programmes report
     it. The count means what the programme list's outcome filter means: a headline finding on it."""
     return (
-        public_outcomes()
+        Outcome.objects.public()
         .order_by("domain", "name")
         .annotate(
             programme_count=Count(

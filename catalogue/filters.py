@@ -29,7 +29,6 @@ from .models import (
     Outcome,
     OutcomeDomain,
     Programme,
-    PublicationStatus,
     Setting,
 )
 from .search import MAX_QUERY_LENGTH, clean_query
@@ -136,15 +135,6 @@ def headline_findings():
     return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
 
 
-def public_outcomes():
-    """Outcomes the public may see: those a published programme reports, and those no programme reports yet
-    (vocabulary). An outcome only unpublished programmes report would announce a draft, so it is left out."""
-    on_programmes = Finding.objects.filter(study__programme__isnull=False)
-    published = on_programmes.filter(study__programme__status=PublicationStatus.PUBLISHED)
-    unpublished = on_programmes.exclude(study__programme__status=PublicationStatus.PUBLISHED)
-    return Outcome.objects.exclude(Q(pk__in=unpublished.values("outcome")) & ~Q(pk__in=published.values("outcome")))
-
-
 class ProgrammeFilterSet(django_filters.FilterSet):
     """Search, filter and sort published programmes from the query string."""
 
@@ -173,7 +163,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             param: [(row.slug, row.name) for row in model.objects.all()]
             for param, (_, model, _) in LOOKUP_FACETS.items()
         }
-        self.outcomes = {o.slug: o for o in public_outcomes()}
+        self.outcomes = {o.slug: o for o in Outcome.objects.public()}
         data = self._usable(data if data is not None else QueryDict())
         super().__init__(data, queryset, **kwargs)
         for param, options in self.lookup_options.items():
