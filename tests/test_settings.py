@@ -61,3 +61,11 @@ def test_demo_users_refused_when_debug_off():
     )
     assert result.returncode != 0
     assert "DEBUG is off, so none were created" in result.stderr
+
+
+@pytest.mark.django_db
+def test_tests_hash_passwords_with_md5_for_speed(django_user_model):
+    user = django_user_model.objects.create_user("hasher", password="pw-for-tests")
+
+    assert user.password.startswith("md5$")
+    assert user.check_password("pw-for-tests")

@@ -144,6 +144,11 @@ class ProgrammeQuerySet(models.QuerySet):
 
         Feature partials that need more add their prefetch here, one clearly commented line each.
         """
+        # Reviews build on the catalogue, so their models are reached through the relations, and only
+        # published reviews are fetched: a draft review must never be named on a public page.
+        inclusion = self._study_model()._meta.get_field("review_inclusions").related_model
+        review = self.model._meta.get_field("reviews").related_model
+        published_inclusions = inclusion.objects.filter(review__status=PublicationStatus.PUBLISHED)
         return self.for_export().prefetch_related(
             "other_settings",
             "collections",
@@ -151,8 +156,10 @@ class ProgrammeQuerySet(models.QuerySet):
             "studies__countries",
             "studies__publications",
             "publication_events",  # the rating history
-            "studies__review_inclusions__review",  # reviews citing each study
-            "reviews",  # reviews that speak to the programme directly
+            models.Prefetch(  # reviews citing each study
+                "studies__review_inclusions", queryset=published_inclusions.select_related("review")
+            ),
+            models.Prefetch("reviews", queryset=review.objects.published()),  # reviews about the programme
         )
 
 
