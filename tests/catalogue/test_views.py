@@ -416,7 +416,7 @@ def test_compare_lists_each_parent_outcome_once_per_programme(client):
 
     row = body[body.index("Parent and family outcomes</th>") : body.index("Age groups</th>")]
     assert row.count("Increased empathic behaviour Infant-Parent Psychotherapy") == 1
-    assert "None listed" not in row
+    assert "None recorded yet" not in row
 
 
 @pytest.mark.parametrize(
