@@ -10,15 +10,16 @@ and family bucket; a "benefit" is a statistically significant favourable finding
 says where it comes from: the EIF standard as printed on an EIF Guidebook programme page
 ("Guidebook": the Infant-Parent Psychotherapy page, published January 2023, sections "What does the
 evidence rating mean?", "What does the plus mean?" and "About the evidence"), the summary of the
-EIF standards in docs/ and DOMAIN.md ("EIF standards summary"), or our own reading where neither
-says it:
+EIF standards the project works from (the shared guide's DOMAIN.md, "Evidence rating", and the public
+page templates/pages/evidence_ratings.html: "EIF standards summary"), or our own reading where
+neither says it:
 
 * :func:`shows_child_benefit` – at least one significant favourable child finding (Guidebook:
   "a statistically significant positive impact on at least one child outcome").
 * :func:`qualifies_at_level_2` – rated 2 or better and shows a child benefit (Guidebook: the plus
   counts "other studies rated 2 or better"; needing a child benefit too is our reading).
 * :func:`qualifies_at_level_3` – a rigorous design (RCT, cluster RCT, QED), rated 3 or better, not
-  marked as left uncounted as rigorously conducted by its assessment, showing a child benefit
+  marked by its assessment as not rigorously conducted, showing a child benefit
   (Guidebook: "at least one rigorously conducted RCT or QED demonstrating a statistically significant
   positive impact"; reading a study rating of 3 as the rigour the standard asks for is ours). The
   Guidebook rates IPP's Study 1 and Study 2 both 3, but calls only Study 2 "a rigorously conducted
@@ -46,7 +47,8 @@ says it:
   (our reading: the standards summary says only that "+" exceeds the basic threshold of the level).
 * NL2: none of the above.
 
-Unknown facts (None) never count in a programme's favour; the reasons say "not recorded".
+Unknown facts (None) never count in a programme's favour; the reasons say "not recorded". The one
+exception is ``rigorously_conducted``: unknown leaves the study's rating to speak for its conduct.
 """
 
 from __future__ import annotations
