@@ -146,7 +146,7 @@ def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
     body = text(client.get("/"))
 
     assert "3 programmes for children and families. 1 has a rating of how strong the evidence is" in body
-    assert "2 are not yet rated." in body
+    assert "2 are not yet rated by us" in body
     assert "each with a rating" not in body
 
 
