@@ -162,8 +162,6 @@ class RefreshesSearchAdmin(admin.ModelAdmin):
         refresh_derived_data(programme_ids=programme_ids)
 
 
-
-
 # --------------------------------------------------------------------------- lookups
 @admin.register(AgeGroup, LevelOfNeed, DeliveryModel, Setting, Country)
 class LookupAdmin(ExportAdmin):

@@ -3,10 +3,11 @@
 Only published programmes are ever visible: every queryset starts from
 `Programme.objects.published()`, including the programmes listed inside a collection.
 Each viewset's queryset fetches everything its serializer reads, so a page of 50
-programmes costs the same few queries as a page of one. docs/api.md describes the endpoints.
+programmes costs the same few queries as a page of one. The programme list filters with the
+programme list page's own FilterSet (catalogue/filters.py), so a query string means the same in
+both. docs/api.md describes the endpoints.
 """
 
-import django_filters
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, Prefetch, Q
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,19 +15,9 @@ from rest_framework import pagination, routers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from . import serializers
-from .models import (
-    EVIDENCE_LEVEL_CODES,
-    AgeGroup,
-    Collection,
-    CostRating,
-    Finding,
-    LevelOfNeed,
-    Outcome,
-    OutcomeDomain,
-    Programme,
-    PublicationStatus,
-    Study,
-)
+from .filters import SORTS, ProgrammeFilterSet
+from .models import Collection, Finding, Outcome, Programme, PublicationStatus, Study
+from .search import MAX_QUERY_LENGTH
 
 # --------------------------------------------------------------------------- querysets
 
@@ -62,101 +53,59 @@ def collections_with_published_programmes():
 
 
 def outcomes_with_programme_counts():
-    """Outcomes with how many published programmes have a finding on each."""
-    return Outcome.objects.order_by("domain", "name").annotate(
-        programme_count=Count(
-            "findings__study__programme",
-            filter=Q(findings__study__programme__status=PublicationStatus.PUBLISHED),
-            distinct=True,
+    """Outcomes the public may see (Outcome.objects.public()), each with how many published programmes report
+    it. The count means what the programme list's outcome filter means: a headline finding on it."""
+    return (
+        Outcome.objects.public()
+        .order_by("domain", "name")
+        .annotate(
+            programme_count=Count(
+                "findings__study__programme",
+                filter=Q(
+                    findings__is_headline=True,
+                    findings__study__programme__status=PublicationStatus.PUBLISHED,
+                ),
+                distinct=True,
+            )
         )
     )
 
 
 # --------------------------------------------------------------------------- filters
 
-# Ratings as printed on the site. "3" means level 3 with or without a "+"; "3+" only the plus.
-EVIDENCE_CODES = {code: level for level, code in EVIDENCE_LEVEL_CODES.items()}
-EVIDENCE_CHOICES = [(code, code) for code in ["4+", "4", "3+", "3", "2+", "2", "NL2", "NE"]]
-COST_CHOICES = [(str(value), str(value)) for value in CostRating.values if value is not None] + [("NA", "NA")]
 
+class PageFilterBackend(DjangoFilterBackend):
+    """Filters a list with the FilterSet of its public page, so `?min_evidence=3` means the same in both.
 
-def _evidence_at_least(code: str) -> Q:
-    level = EVIDENCE_CODES[code.removesuffix("+")]
-    if code.endswith("+"):
-        return Q(evidence_level__gt=level) | Q(evidence_level=level, evidence_plus=True)
-    return Q(evidence_level__gte=level)
+    The page drops a value it cannot use and says so in its error summary; the API refuses it instead:
+    a 400 whose body names each parameter and why. Only lists are filtered (a detail is fetched by slug).
+    """
 
-
-def _evidence_exactly(code: str) -> Q:
-    level = EVIDENCE_CODES[code.removesuffix("+")]
-    if code.endswith("+"):
-        return Q(evidence_level=level, evidence_plus=True)
-    return Q(evidence_level=level)
-
-
-class ProgrammeFilter(django_filters.FilterSet):
-    """Query-string filters for /api/programmes/. Unknown values are a 400 naming the parameter."""
-
-    min_evidence = django_filters.ChoiceFilter(
-        choices=EVIDENCE_CHOICES,
-        method="filter_min_evidence",
-        label='At least this evidence rating: "4+", "4", "3+", "3", "2+", "2", "NL2" or "NE".',
-    )
-    evidence_level = django_filters.MultipleChoiceFilter(
-        choices=EVIDENCE_CHOICES,
-        method="filter_evidence_level",
-        label='Exactly this rating; "3" includes "3+". Repeat for several.',
-    )
-    cost_rating = django_filters.MultipleChoiceFilter(
-        choices=COST_CHOICES, method="filter_cost_rating", label='"1" to "5" or "NA". Repeat for several.'
-    )
-    age_group = django_filters.ModelMultipleChoiceFilter(
-        field_name="age_groups__slug", to_field_name="slug", queryset=AgeGroup.objects.all(), label="Age group slug."
-    )
-    level_of_need = django_filters.ModelMultipleChoiceFilter(
-        field_name="levels_of_need__slug",
-        to_field_name="slug",
-        queryset=LevelOfNeed.objects.all(),
-        label="Level of need slug.",
-    )
-    outcome_domain = django_filters.MultipleChoiceFilter(
-        field_name="studies__findings__outcome__domain",
-        choices=OutcomeDomain.choices,
-        distinct=True,
-        label="Has a finding in this outcome domain.",
-    )
-    outcome = django_filters.ModelMultipleChoiceFilter(
-        field_name="studies__findings__outcome__slug",
-        to_field_name="slug",
-        queryset=Outcome.objects.all(),
-        label="Has a finding on this outcome (slug).",
-    )
-
-    class Meta:
-        model = Programme
-        fields = []
-
-    def filter_min_evidence(self, queryset, name, value):
-        return queryset.filter(_evidence_at_least(value))
-
-    def filter_evidence_level(self, queryset, name, values):
-        if not values:
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", "list") != "list":
             return queryset
-        return queryset.filter(_any(_evidence_exactly(code) for code in values))
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset.problems:
+            errors = {}
+            for problem in filterset.problems:
+                errors.setdefault(problem.param, []).append(_api_message(problem, filterset))
+            raise ValidationError(errors)
+        return filterset.qs
 
-    def filter_cost_rating(self, queryset, name, values):
-        if not values:
-            return queryset
-        return queryset.filter(
-            _any(Q(cost_rating__isnull=True) if value == "NA" else Q(cost_rating=int(value)) for value in values)
-        )
 
-
-def _any(conditions) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions:
-        combined |= condition
-    return combined
+def _api_message(problem, filterset) -> str:
+    """The page's problem, reworded for a 400: nothing was ignored, so say what would work."""
+    if problem.param == "q":
+        return f"Search text is at most {MAX_QUERY_LENGTH} characters."
+    if problem.param == "sort":
+        options = list(SORTS)
+    else:
+        options = [value for value, _label in filterset.choices_for(problem.param)]
+    if not options:
+        return f'"{problem.value}" is not a valid choice for {problem.param}: it has no options yet.'
+    shown = ", ".join(f'"{option}"' for option in options[:12])
+    more = f" (and {len(options) - 12} more, as on the programme list page)" if len(options) > 12 else ""
+    return f'"{problem.value}" is not a valid choice for {problem.param}: use one of {shown}{more}.'
 
 
 # --------------------------------------------------------------------------- pagination
@@ -194,8 +143,8 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     """Published programmes: a list with filters, and each programme in full by its slug."""
 
     lookup_field = "slug"
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ProgrammeFilter
+    filter_backends = [PageFilterBackend]
+    filterset_class = ProgrammeFilterSet
     pagination_class = PageNumberPagination
 
     def get_queryset(self):

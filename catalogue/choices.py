@@ -13,6 +13,7 @@ from django.db import models
 
 __all__ = [
     "COMPUTED_EFFECT_SOURCES",
+    "ClassificationKind",
     "COST_BANDS",
     "CostBand",
     "CostRating",
@@ -51,6 +52,13 @@ class EvidenceLevel(models.IntegerChoices):
 
 
 EVIDENCE_LEVEL_CODES = {0: "NE", 1: "NL2", 2: "2", 3: "3", 4: "4"}
+
+
+class ClassificationKind(models.TextChoices):
+    """How a source states its view of a programme's evidence (catalogue.models.SourceClassification)."""
+
+    CATEGORY = "category", "Evidence category (a heading the source files the programme under)"
+    RATING = "rating", "Rating printed by the source"
 
 
 class StudyRating(models.IntegerChoices):

@@ -6,25 +6,49 @@ into the rating they support, the reasons, and what is missing for the next leve
 own numbers (effect size, CI, improvement index) are computed in `catalogue.effects`.
 
 Rating rules, one function each (a "child outcome" is any outcome outside the parent, couple
-and family bucket; a "benefit" is a statistically significant favourable finding on one):
+and family bucket; a "benefit" is a statistically significant favourable finding on one). Each rule
+says where it comes from: the EIF standard as printed on an EIF Guidebook programme page
+("Guidebook": the Infant-Parent Psychotherapy page, published January 2023, sections "What does the
+evidence rating mean?", "What does the plus mean?" and "About the evidence"), the summary of the
+EIF standards the project works from (the shared guide's DOMAIN.md, "Evidence rating", and the public
+page templates/pages/evidence_ratings.html: "EIF standards summary"), or our own reading where
+neither says it:
 
-* :func:`shows_child_benefit` – the study has at least one significant favourable child finding.
-* :func:`qualifies_at_level_2` – rated 2 or better and shows a child benefit.
-* :func:`qualifies_at_level_3` – a rigorous design (RCT, cluster RCT, QED), rated 3 or better,
-  and shows a child benefit.
-* :func:`qualifies_at_level_4` – qualifies at level 3 and is rated 4 (judged to meet the level 4
-  standard on its own design, sample, measurement and analysis).
-* :func:`shows_long_term_benefit` – a significant favourable child finding 12+ months after the end.
-* :func:`found_no_child_benefit` – rigorous, rated 3 or better, has child findings, none a benefit.
-* Programme level 4: two or more studies qualify at level 3, at least one qualifies at level 4,
-  at least one of them shows a long-term benefit, at least one uses independent measures.
-* 4+: two or more studies qualify at level 4, at least one independent of the developer.
-* Level 3: one or more studies qualify at level 3. 3+: plus another study that qualifies at level 2.
-* NE: nothing qualifies at level 3 and a level-3-quality study found no child benefit.
-* Level 2: one or more studies qualify at level 2. 2+: two or more do.
+* :func:`shows_child_benefit` – at least one significant favourable child finding (Guidebook:
+  "a statistically significant positive impact on at least one child outcome").
+* :func:`qualifies_at_level_2` – rated 2 or better and shows a child benefit (Guidebook: the plus
+  counts "other studies rated 2 or better"; needing a child benefit too is our reading).
+* :func:`qualifies_at_level_3` – a rigorous design (RCT, cluster RCT, QED), rated 3 or better, not
+  marked by its assessment as not rigorously conducted, showing a child benefit
+  (Guidebook: "at least one rigorously conducted RCT or QED demonstrating a statistically significant
+  positive impact"; reading a study rating of 3 as the rigour the standard asks for is ours). The
+  Guidebook rates IPP's Study 1 and Study 2 both 3, but calls only Study 2 "a rigorously conducted
+  RCT", bases the 3+ on "one rigorously conducted RCT along with evidence from an additional
+  comparison group study" and says the results are not yet "replicated … in another rigorously
+  conducted study": so Study 1 is recorded as not counted (``rigorously_conducted=False``) and
+  supports only the plus.
+* :func:`shows_long_term_benefit` – a significant favourable child finding 12+ months after the end
+  (Guidebook: "long-term impacts"; 12 months is the EIF standards summary's "a year or longer").
+* :func:`found_no_child_benefit` – level 3 quality, has child findings, none a benefit (EIF
+  standards summary, NE).
+* :func:`qualifies_at_level_4` – qualifies at level 3 and is rated 4 (EIF standards summary, 4+:
+  "a second level-4 study"). Used for 4+ only: no source asks for a study rated 4 at level 4.
+* Programme level 4: two or more studies qualify at level 3, at least one of them shows a long-term
+  benefit, at least one uses independent measures (Guidebook: a programme is not rated 4 until it
+  has "replicated its results in another rigorously conducted study, where at least one study
+  indicates long-term impacts, and at least one uses measures independent of study participants").
+* 4+: two or more studies qualify at level 4, at least one independent of the developer (EIF
+  standards summary).
+* Level 3: one or more studies qualify at level 3. 3+: plus another study that qualifies at level 2
+  (Guidebook: "at least one level 3 study, along with evidence from other studies rated 2 or better").
+* NE: nothing qualifies at level 3 and a level-3-quality study found no child benefit (EIF
+  standards summary).
+* Level 2: one or more studies qualify at level 2 (EIF standards summary). 2+: two or more do
+  (our reading: the standards summary says only that "+" exceeds the basic threshold of the level).
 * NL2: none of the above.
 
-Unknown facts (None) never count in a programme's favour; the reasons say "not recorded".
+Unknown facts (None) never count in a programme's favour; the reasons say "not recorded". The one
+exception is ``rigorously_conducted``: unknown leaves the study's rating to speak for its conduct.
 """
 
 from __future__ import annotations
@@ -83,6 +107,8 @@ class StudyRecord:
     design: str
     rating: int | None
     citation: str = ""
+    # False when the study's assessment does not count it as rigorously conducted despite its rating (see above).
+    rigorously_conducted: bool | None = None
     measures_independent: bool | None = None
     independent_of_developer: bool | None = None
     findings: tuple[FindingRecord, ...] = field(default_factory=tuple)
@@ -95,6 +121,7 @@ class StudyRecord:
             citation=study.citation_label if study.number else "",
             design=study.design,
             rating=study.rating,
+            rigorously_conducted=study.rigorously_conducted,
             measures_independent=study.measures_independent,
             independent_of_developer=study.independent_of_developer,
             findings=tuple(FindingRecord.from_model(finding) for finding in study.findings.all()),
@@ -127,20 +154,25 @@ def qualifies_at_level_2(study: StudyRecord) -> bool:
     return is_rated_at_least(study, 2) and shows_child_benefit(study)
 
 
+def is_level_3_quality(study: StudyRecord) -> bool:
+    """A rigorously conducted RCT or QED (Guidebook): rated 3 or better, and not marked as uncounted."""
+    return is_rigorous(study) and study.rigorously_conducted is not False and is_rated_at_least(study, 3)
+
+
 def qualifies_at_level_3(study: StudyRecord) -> bool:
-    """Level 3, efficacy: a rigorous RCT/QED rated 3 or better with a significant positive child outcome."""
-    return is_rigorous(study) and is_rated_at_least(study, 3) and shows_child_benefit(study)
+    """Level 3, efficacy: a rigorously conducted RCT/QED rated 3 or better with a significant positive child outcome."""
+    return is_level_3_quality(study) and shows_child_benefit(study)
 
 
 def qualifies_at_level_4(study: StudyRecord) -> bool:
-    """Qualifies at level 3 and the study itself is rated 4 (meets the level 4 standard)."""
+    """Qualifies at level 3 and the study itself is rated 4: what 4+ counts (EIF standards summary)."""
     return qualifies_at_level_3(study) and is_rated_at_least(study, 4)
 
 
 def found_no_child_benefit(study: StudyRecord) -> bool:
-    """A level-3-quality study (rigorous, rated 3+) that measured child outcomes and found no benefit."""
+    """A level-3-quality study that measured child outcomes and found no benefit (EIF standards summary, NE)."""
     has_child_findings = any(finding.child_outcome for finding in study.findings)
-    return is_rigorous(study) and is_rated_at_least(study, 3) and has_child_findings and not shows_child_benefit(study)
+    return is_level_3_quality(study) and has_child_findings and not shows_child_benefit(study)
 
 
 # ----------------------------------------------------------------------- programme-level rules
@@ -157,24 +189,18 @@ class Condition:
 
 
 def level_4_conditions(studies: list[StudyRecord]) -> list[Condition]:
-    """The four conditions of level 4, judged over the studies that qualify at level 3."""
+    """The three conditions of level 4, judged over the studies that qualify at level 3 (Guidebook)."""
     qualifying = [s for s in studies if qualifies_at_level_3(s)]
-    level_4 = [s for s in qualifying if qualifies_at_level_4(s)]
     long_term = [s for s in qualifying if shows_long_term_benefit(s)]
     independent = [s for s in qualifying if s.measures_independent is True]
     unknown = [s for s in qualifying if s.measures_independent is None]
     return [
         Condition(
-            "at least two rigorous studies (RCT or QED), each rated 3 or better with a significant positive child "
-            "outcome",
+            "the results replicated: at least two rigorously conducted studies (RCT or QED), each rated 3 or better "
+            "with a significant positive child outcome",
             len(qualifying) >= 2,
-            _names(qualifying, "{} qualify", "only {} qualifies", "no study qualifies at level 3"),
-        ),
-        Condition(
-            "at least one of those studies meeting the level 4 standard, that is, rated 4 on its design, sample, "
-            "measurement and analysis",
-            bool(level_4),
-            _names(level_4, "{} rated 4", "{} rated 4", "") or _not_yet_level_4(qualifying),
+            _names(qualifying, "{} qualify", "only {} qualifies", "no study qualifies at level 3")
+            + _not_rigorously_conducted(studies, qualifying),
         ),
         Condition(
             f"at least one study showing a significant positive child outcome {LONG_TERM_MONTHS} months or more "
@@ -191,19 +217,33 @@ def level_4_conditions(studies: list[StudyRecord]) -> list[Condition]:
     ]
 
 
-def _not_yet_level_4(qualifying: list[StudyRecord]) -> str:
-    """Why no qualifying study meets the level 4 standard, in words a commissioner can follow."""
-    if not qualifying:
-        return "no study qualifies at level 3"
-    ratings = {_rating_code(s.rating) for s in qualifying}
-    if len(qualifying) == 1:
-        rated = f"{qualifying[0].label} is rated {_rating_code(qualifying[0].rating)}"
-    elif len(ratings) == 1:
-        both = "both" if len(qualifying) == 2 else "all"
-        rated = f"{_and_list([s.label for s in qualifying])} are {both} rated {ratings.pop()}"
-    else:
-        rated = "; ".join(f"{s.label} is rated {_rating_code(s.rating)}" for s in qualifying)
-    return f"{rated}, so the results have not yet been replicated at the level 4 standard"
+def _not_rigorously_conducted(studies: list[StudyRecord], qualifying: list[StudyRecord]) -> str:
+    """Name the rated, rigorous-design studies with a child benefit that fall short only on rigorous conduct.
+
+    They are why a programme whose studies are all rated 3 can still lack a replication (Guidebook, IPP
+    Study 1: "an RCT", rated 3, beside Study 2: "a rigorously conducted RCT").
+    """
+    if len(qualifying) >= 2:
+        return ""
+    near = [
+        s
+        for s in studies
+        if s not in qualifying
+        and is_rigorous(s)
+        and is_rated_at_least(s, 3)
+        and shows_child_benefit(s)
+        and s.rigorously_conducted is False
+    ]
+    if not near:
+        return ""
+    return "; " + "; ".join(
+        f"{s.label} is {_A_DESIGN[s.design]} rated {_rating_code(s.rating)} that its assessment does not count as "
+        "rigorously conducted"
+        for s in near
+    )
+
+
+_A_DESIGN = {DesignType.RCT: "an RCT", DesignType.CLUSTER_RCT: "a cluster RCT", DesignType.QED: "a QED"}
 
 
 def level_4_plus_conditions(studies: list[StudyRecord]) -> list[Condition]:
@@ -237,7 +277,7 @@ def level_4_plus_gaps(studies: list[StudyRecord]) -> list[str]:
 
 
 def meets_level_4(studies: list[StudyRecord]) -> bool:
-    """Two or more level 3 studies, one rated 4, one with long-term impact, one with independent measures."""
+    """Two or more level 3 studies, one with long-term impact, one with independent measures (Guidebook)."""
     return all(condition.met for condition in level_4_conditions(studies))
 
 
@@ -291,10 +331,9 @@ NEXT_LEVEL_REQUIREMENTS = {
     "3": "Level 3 needs at least one rigorously conducted RCT or QED, rated 3 or better, that finds a "
     "statistically significant positive impact on at least one child outcome.",
     "4": "Level 4 needs the programme's results replicated: at least two rigorously conducted studies (RCT or "
-    "QED), each with a statistically significant positive child outcome, and at least one of them meeting the "
-    "level 4 standard of evidence (a study rated 4 on its design, sample, measurement and analysis). At least one "
-    f"study must also show an effect {LONG_TERM_MONTHS} months or more after the programme ended, and at least one "
-    "must use measures independent of study participants.",
+    "QED), each with a statistically significant positive child outcome. At least one study must also show an "
+    f"effect {LONG_TERM_MONTHS} months or more after the programme ended, and at least one must use measures "
+    "independent of study participants.",
     "4+": "A 4+ rating needs a second study rated 4, and at least one level 4 study conducted independently of "
     "the programme's developer.",
 }
@@ -367,8 +406,8 @@ def assess_studies(studies: list[StudyRecord]) -> Assessment:
 
 
 _LEVEL_3_NEED = (
-    "a rigorous evaluation (RCT or QED) rated 3 or better that finds a statistically significant positive "
-    "impact on at least one child outcome"
+    "a rigorously conducted evaluation (RCT or QED) rated 3 or better that finds a statistically significant "
+    "positive impact on at least one child outcome"
 )
 
 
@@ -433,6 +472,12 @@ def _study_reason(study: StudyRecord) -> str:
     """One sentence on what this study contributes, naming unknown facts as "not recorded"."""
     design = DesignType(study.design).label if study.design in DesignType.values else study.design
     facts = [f"{design}, rated {_rating_code(study.rating)}"]
+    if is_rigorous(study) and study.rigorously_conducted is not None:
+        facts.append(
+            "described as rigorously conducted"
+            if study.rigorously_conducted
+            else "not counted as rigorously conducted by its assessment"
+        )
     if shows_child_benefit(study):
         facts.append("found a statistically significant positive child outcome")
         if shows_long_term_benefit(study):

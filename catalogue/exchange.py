@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from catalogue.models import Lookup, Outcome, Programme, Study
-from catalogue.services import recompute_all_programme_ratings, refresh_search_documents
+from catalogue.services import refresh_search_documents
 
 FORMAT = "evidence-guidebook-catalogue"
 VERSION = 1
@@ -92,8 +92,7 @@ def import_catalogue(*, data: dict) -> int:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
-    # Derived data is computed here, not trusted from the file: PostgreSQL's search vector is not
-    # exported and a file from an older version may carry stale ratings.
+    # PostgreSQL's search vector is not in the file: rebuild the index so search works at once.
+    # (The computed rating is a column of the file, so it arrives as it was exported.)
     refresh_search_documents()
-    recompute_all_programme_ratings()
     return count

@@ -14,6 +14,7 @@ COLUMNS = [
     "URL",
     "Evidence rating",
     "Evidence rating meaning",
+    "Source classification (not our rating)",
     "Cost rating",
     "Summary",
     "Age groups",
@@ -44,6 +45,8 @@ def programme_row(programme, build_absolute_uri) -> list[str]:
         build_absolute_uri(programme.get_absolute_url()),
         programme.evidence_rating or "Not yet rated",
         EvidenceLevel(level).label if level is not None else "",
+        # What a source says about a programme we have not rated: its words, never ours (needs the prefetch).
+        "; ".join(c.label for c in programme.source_classifications.all()) if level is None else "",
         programme.cost_rating_code,
         programme.summary,
         "; ".join(str(x) for x in programme.age_groups.all()),

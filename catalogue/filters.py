@@ -118,10 +118,16 @@ class Facet:
 
 @dataclass
 class Problem:
-    """Something in the query string we could not use; `anchor` is the filter it concerns."""
+    """Something in the query string we could not use.
+
+    `anchor` is the element id of the filter it concerns on the page; `param` the query-string
+    parameter and `value` the value that could not be used (the API answers 400 naming them).
+    """
 
     message: str
     anchor: str
+    param: str = ""
+    value: str = ""
 
 
 def headline_findings():
@@ -157,7 +163,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             param: [(row.slug, row.name) for row in model.objects.all()]
             for param, (_, model, _) in LOOKUP_FACETS.items()
         }
-        self.outcomes = {o.slug: o for o in Outcome.objects.all()}
+        self.outcomes = {o.slug: o for o in Outcome.objects.public()}
         data = self._usable(data if data is not None else QueryDict())
         super().__init__(data, queryset, **kwargs)
         for param, options in self.lookup_options.items():
@@ -184,6 +190,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                         Problem(
                             f"Your search was too long, so we searched for its first {MAX_QUERY_LENGTH} characters.",
                             "q",
+                            param="q",
+                            value=values[0][:40],
                         )
                     )
                 if text:
@@ -193,7 +201,12 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                     usable["sort"] = values[-1]
                 else:
                     self.problems.append(
-                        Problem("We did not recognise that sort order, so the list is sorted by name.", "sort")
+                        Problem(
+                            "We did not recognise that sort order, so the list is sorted by name.",
+                            "sort",
+                            param="sort",
+                            value=values[-1][:40],
+                        )
                     )
             elif key in FACET_LEGENDS:
                 valid = {value for value, _ in self.choices_for(key)}
@@ -209,6 +222,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                         Problem(
                             f"“{shown}” is not one of the options for {FACET_LEGENDS[key].lower()}, so we ignored it.",
                             f"facet-{'evidence' if key == 'min_evidence' else key}",
+                            param=key,
+                            value=shown,
                         )
                     )
             else:

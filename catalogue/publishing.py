@@ -56,7 +56,7 @@ def revision_data(*, programme: Programme, m2m: dict) -> dict:
         for field in Programme._meta.concrete_fields
         if field.editable and field.name not in NOT_REVISED
     }
-    return {"fields": fields, "m2m": {name: sorted(obj.pk for obj in objs) for name, objs in m2m.items()}}
+    return {"fields": fields, "m2m": PendingRevision.m2m_keys(m2m)}
 
 
 @transaction.atomic

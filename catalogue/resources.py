@@ -266,6 +266,7 @@ class StudyResource(CatalogueResource):
             "sample_description",
             "timing",
             "longest_follow_up_months",
+            "rigorously_conducted",
             "measures_independent",
             "independent_of_developer",
             "design_narrative",

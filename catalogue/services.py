@@ -50,6 +50,7 @@ def _with_rating_inputs(queryset):
         "citation_label",
         "design",
         "rating",
+        "rigorously_conducted",
         "measures_independent",
         "independent_of_developer",
     ).prefetch_related(Prefetch("findings", queryset=findings))

@@ -319,6 +319,8 @@ class CatalogueGenerator:
             year=year,
             design=_weighted(rng, DESIGNS),
             rating=rng.choices([1, 2, 3, 4], weights=rating_weights)[0],
+            # Mostly unknown, as assessments rarely say; "no" keeps a study's rating from counting.
+            rigorously_conducted=rng.choices([None, True, False], weights=[70, 20, 10])[0],
             sample_size=sample_size,
             sample_description=f"{sample_size} {rng.choice(AUDIENCES)}",
             timing="Post-test; follow-up",
@@ -375,6 +377,7 @@ def _study_record(study: Study, findings: list[Finding]) -> StudyRecord:
         label=f"Study {study.number}",
         design=study.design,
         rating=study.rating,
+        rigorously_conducted=study.rigorously_conducted,
         measures_independent=study.measures_independent,
         independent_of_developer=study.independent_of_developer,
         findings=tuple(FindingRecord.from_model(finding) for finding in findings),

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 
-from . import display
+from . import display, presenters
 from .exports import programmes_csv_response
 from .filters import Problem, ProgrammeFilterSet, count_programmes_by
 from .forms import CompareSelection
@@ -64,11 +64,12 @@ def programme_export(request):
 def programme_detail(request, slug):
     # Staff may preview a draft at its public address; everyone else sees published pages only.
     programme = get_object_or_404(Programme.objects.visible_to(request.user).for_detail(), slug=slug)
-    child_outcomes, family_outcomes = display.outcomes_by_domain(programme)
+    summary = presenters.programme_summary(programme)
     context = {
         "programme": programme,
-        "child_outcomes": child_outcomes,
-        "family_outcomes": family_outcomes,
+        "child_outcomes": summary.child_outcomes,
+        "family_outcomes": summary.family_outcomes,
+        "summary": summary,
         "is_preview": not programme.is_public,
         "has_errors": cost_form_has_errors(programme, request),
     }

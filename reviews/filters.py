@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from catalogue.filters import Problem
 from catalogue.models import Collection, Programme
 
 from .models import Review, ReviewKind
@@ -17,6 +18,9 @@ def programmes_reviewed():
 
 
 class ReviewFilter(django_filters.FilterSet):
+    """Search and filter published reviews from the query string. A value that cannot be used is left out
+    (the other filters still apply) and named in `problems`, for the page's error summary."""
+
     q = django_filters.CharFilter(label="Search reviews", method="filter_search")
     kind = django_filters.ChoiceFilter(label="Kind of review", choices=ReviewKind.choices, empty_label="Any kind")
     year_from = django_filters.NumberFilter(label="Published from (year)", field_name="year", lookup_expr="gte")
@@ -39,6 +43,16 @@ class ReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["q", "kind", "year_from", "year_to", "collection", "programme"]
+
+    @property
+    def problems(self) -> list[Problem]:
+        if not self.is_bound:
+            return []
+        return [
+            Problem(f"{self.form[name].label}: {error}", self.form[name].id_for_label, param=name)
+            for name, errors in self.form.errors.items()
+            for error in errors
+        ]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

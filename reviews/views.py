@@ -1,16 +1,18 @@
-"""Public review pages. Each view: an optimised queryset, then render."""
+"""Public review pages. Each view: an optimised queryset, a presenter, then render."""
 
 from django.shortcuts import get_object_or_404, render
 
+from . import presenters
 from .filters import ReviewFilter
 from .models import Review
 
 
 def review_list(request):
     filterset = ReviewFilter(request.GET or None, queryset=Review.objects.published().for_listing())
-    return render(request, "reviews/review_list.html", {"filter": filterset, "reviews": filterset.qs})
+    context = {"filter": filterset, "cards": presenters.review_cards(filterset.qs), "problems": filterset.problems}
+    return render(request, "reviews/review_list.html", context)
 
 
 def review_detail(request, slug):
     review = get_object_or_404(Review.objects.published().for_detail(), slug=slug)
-    return render(request, "reviews/review_detail.html", {"review": review})
+    return render(request, "reviews/review_detail.html", {"review": review, "page": presenters.review_page(review)})

@@ -12,6 +12,18 @@ from django.db import connection
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    """MD5 instead of PBKDF2 for every test: each user created would otherwise cost a few hundred ms.
+
+    Only tests hash passwords this way; production keeps Django's default hashers (config/settings.py).
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 def pytest_collection_modifyitems(config, items):
     is_postgres = connection.vendor == "postgresql"
     for item in items:
@@ -50,7 +62,7 @@ def analyst_client(client, analyst):
     return client
 
 
-# --- workflow (issue 6): users in the editorial roles created by catalogue/migrations/0006_roles.py ----
+# --- users in the editorial roles created by catalogue/migrations/0006_roles.py ----
 def _role_user(django_user_model, username, role):
     from django.contrib.auth.models import Group
 

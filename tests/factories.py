@@ -80,7 +80,7 @@ class TheoryOfChangeStepFactory(factory.django.DjangoModelFactory):
     text = "Parents learn to read their baby's cues, so they respond more sensitively."
 
 
-# --- workflow (issue 6) -----------------------------------------------------------------------
+# --- workflow ---------------------------------------------------------------------------------
 class DraftProgrammeFactory(ProgrammeFactory):
     status = models.PublicationStatus.DRAFT
     published_on = None
@@ -98,7 +98,7 @@ class PublicationEventFactory(factory.django.DjangoModelFactory):
     cost_rating_after = "NA"
 
 
-# --------------------------------------------------------------------------- reviews (issue 5)
+# --------------------------------------------------------------------------- reviews
 from reviews import models as review_models  # noqa: E402
 
 
@@ -168,7 +168,7 @@ class AnalysisRowFactory(factory.django.DjangoModelFactory):
     n_c = 50
 
 
-# ----- public catalogue (issue 3): lookups. get_or_create on slug, because migration 0002 seeds
+# Lookups: get_or_create on slug, because migration 0002 seeds
 # the standard rows and browser tests (which flush the database) must be able to recreate them.
 class _LookupFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -3,6 +3,8 @@
 Staff can still preview a draft at its public address, under a clear banner.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -12,8 +14,11 @@ from tests.factories import (
     CollectionFactory,
     DraftProgrammeFactory,
     FindingFactory,
+    IncludedStudyFactory,
     OutcomeFactory,
+    ProgrammeFactory,
     ReviewFactory,
+    StudyFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +98,136 @@ def test_draft_review_is_hidden_from_the_public(client):
     assert b"Visible review" in listing.content
     assert b"Unfinished review" not in listing.content
     assert client.get(reverse("reviews:review-detail", args=["unfinished-review"])).status_code == 404
+
+
+# --------------------------------------------------------------------------- through relations
+# Each public record below is linked to an unpublished one ("Zebra ..."). Whatever relation a page
+# or response reads, the unpublished record's name and address must not appear.
+@pytest.fixture(params=HIDDEN_STATUSES)
+def status(request):
+    return request.param
+
+
+def _unpublished(status):
+    return {"status": status, "published_on": None if status == PublicationStatus.DRAFT else datetime.date(2024, 1, 1)}
+
+
+def _body(response):
+    assert response.status_code == 200
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+@pytest.fixture
+def linked(status):
+    """A published programme and review, each linked through every relation to unpublished counterparts."""
+    shown = ProgrammeFactory(name="Shown Programme", slug="shown")
+    secret = ProgrammeFactory(name="Zebra Secret Programme", slug="zebra-secret", **_unpublished(status))
+    shown_study = StudyFactory(programme=shown, number=1, citation_label="Shown et al (2001)")
+    secret_study = StudyFactory(programme=secret, number=1, citation_label="Zebra et al (2002)")
+    FindingFactory(study=shown_study, outcome=OutcomeFactory(name="Shown outcome"))
+    FindingFactory(study=secret_study, outcome=OutcomeFactory(name="Zebra only outcome"))
+    collection = CollectionFactory(name="Attachment", slug="attachment")
+    collection.programmes.add(shown, secret)
+
+    review = ReviewFactory(title="Shown review", slug="shown-review", short_citation="Shown (2015)")
+    review.programmes.add(shown, secret)
+    review.collections.add(collection)
+    IncludedStudyFactory(review=review, study=shown_study)
+    IncludedStudyFactory(review=review, study=secret_study)
+    hidden_review = ReviewFactory(title="Zebra hidden review", short_citation="Zebra (2019)", **_unpublished(status))
+    hidden_review.programmes.add(shown)
+    IncludedStudyFactory(review=hidden_review, study=shown_study)
+    summarised = ReviewFactory(title="Summarised review", short_citation="Summarised (2010)")
+    review.reviews_summarised.add(summarised, hidden_review)
+    ReviewFactory(title="Zebra summary of reviews", **_unpublished(status)).reviews_summarised.add(review)
+    return {"programme": shown, "review": review, "collection": collection, "secret": secret}
+
+
+PUBLIC_URLS = [
+    "/",
+    "/programmes/",
+    "/programmes/?q=zebra",
+    "/programmes/?format=csv",
+    "/programmes/export.csv",
+    "/programmes/?outcome=zebra-only-outcome&outcome=shown-outcome",
+    "/programmes/shown/",
+    "/programmes/compare/?p=shown&p=zebra-secret",
+    "/collections/",
+    "/collections/attachment/",
+    "/reviews/",
+    "/reviews/?programme=zebra-secret",
+    "/reviews/shown-review/",
+    "/api/programmes/",
+    "/api/programmes/shown/",
+    "/api/programmes/?collection=attachment",
+    "/api/outcomes/",
+    "/api/collections/",
+    "/api/collections/attachment/",
+    "/feeds/changes/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_nothing_unpublished_appears_through_a_relation(client, linked, url):
+    body = _body(client.get(url))
+
+    assert "Zebra" not in body
+    assert "/programmes/zebra-secret/" not in body
+    if url not in {"/", "/collections/", "/programmes/?q=zebra", "/feeds/changes/"}:  # these list no names
+        assert "Shown" in body
+
+
+def test_review_page_lists_only_published_reviews_it_summarises_and_is_summarised_in(client, linked):
+    body = _body(client.get("/reviews/shown-review/"))
+
+    assert "Reviews it summarises" in body
+    assert "Summarised (2010)</a>: Summarised review" in body
+    assert "Summarised in:" not in body  # only an unpublished review summarises it
+
+
+def test_review_page_names_an_unpublished_programmes_study_only_as_the_review_does(client, linked):
+    body = _body(client.get("/reviews/shown-review/"))
+
+    assert "A trial not yet published in this catalogue" in body  # the review gave it no name of its own
+
+    assert 'href="/programmes/shown/#study-1">Shown Programme: Shown et al (2001)</a>' in body
+    assert "/programmes/zebra-secret/" not in body
+    assert "Zebra Secret Programme" not in body
+    assert "Programmes it covers" in body and "Shown Programme</a></li></ul>" in body
+
+
+def test_programme_page_names_only_published_reviews(client, linked):
+    body = _body(client.get("/programmes/shown/"))
+
+    assert "Shown (2015)" in body  # included in, and the reviews section
+    assert "Zebra (2019)" not in body
+
+
+def test_api_collection_lists_only_its_published_programmes(client, linked):
+    data = client.get("/api/collections/attachment/").json()
+
+    assert [p["slug"] for p in data["programmes"]] == ["shown"]
+
+
+def test_review_list_programme_filter_offers_no_unpublished_programme(client, linked):
+    response = client.get("/reviews/")
+
+    offered = [value for value, _label in response.context["filter"].form["programme"].field.choices]
+    assert offered == ["", "shown"]
+
+
+@pytest.mark.parametrize(("url", "count"), [("/", "(1 programme)"), ("/collections/", ">1 programme</p>")])
+def test_collection_counts_leave_out_unpublished_programmes(client, linked, url, count):
+    body = _body(client.get(url))
+
+    assert count in body
+    assert "2 programmes" not in body
+
+
+def test_api_refuses_an_outcome_only_unpublished_programmes_report_without_naming_it(client, linked):
+    response = client.get("/api/programmes/", {"outcome": "zebra-only-outcome"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "outcome": ['"zebra-only-outcome" is not a valid choice for outcome: use one of "shown-outcome".']
+    }

@@ -117,3 +117,11 @@ def test_settings_reject_an_unknown_log_format():
     result = run_check(LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be text or json" in result.stderr
+
+
+@pytest.mark.django_db
+def test_tests_hash_passwords_with_md5_for_speed(django_user_model):
+    user = django_user_model.objects.create_user("hasher", password="pw-for-tests")
+
+    assert user.password.startswith("md5$")
+    assert user.check_password("pw-for-tests")

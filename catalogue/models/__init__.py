@@ -5,6 +5,7 @@
 - `collection`: curated sets of programmes.
 - `studies`: studies, publications and findings, the evidence behind a rating.
 - `workflow`: history, pending revisions and the publication log.
+- `classification`: what a source says about a programme's evidence, recorded as the source's words.
 
 The scales and codes (evidence levels, cost bands, statuses…) live in `catalogue.choices` and are
 re-exported here for code that imports them with the models.
@@ -12,6 +13,7 @@ re-exported here for code that imports them with the models.
 
 from ..choices import *  # noqa: F403
 from .base import AgeGroup, Country, DeliveryModel, LevelOfNeed, Lookup, LookupManager, Outcome, Recorded, Setting
+from .classification import SourceClassification
 from .collection import Collection
 from .programme import Programme, ProgrammeQuerySet, TheoryOfChangeStep
 from .studies import Finding, Publication, Study, doi_validator
@@ -35,6 +37,7 @@ __all__ = [
     "PublicationEventQuerySet",
     "Recorded",
     "Setting",
+    "SourceClassification",
     "Study",
     "TheoryOfChangeStep",
     "doi_validator",

@@ -7,9 +7,10 @@ refer to them by slug. An Outcome is a named result in one of the outcome domain
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
-from ..choices import OutcomeDomain
+from ..choices import OutcomeDomain, PublicationStatus
 
 
 class Recorded(models.Model):
@@ -102,6 +103,17 @@ class Country(Lookup):
         verbose_name_plural = "countries"
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def public(self):
+        """Outcomes the public may see: those a published programme reports, and those no programme
+        reports yet (vocabulary). An outcome only unpublished programmes report would announce a draft."""
+        # Finding is reached through the relation: its module builds on this one.
+        findings = self.model._meta.get_field("findings").related_model.objects.filter(study__programme__isnull=False)
+        published = findings.filter(study__programme__status=PublicationStatus.PUBLISHED)
+        unpublished = findings.exclude(study__programme__status=PublicationStatus.PUBLISHED)
+        return self.exclude(Q(pk__in=unpublished.values("outcome")) & ~Q(pk__in=published.values("outcome")))
+
+
 class Outcome(models.Model):
     """A named outcome in a domain, e.g. "Improved attachment security" (children's mental health).
 
@@ -119,6 +131,8 @@ class Outcome(models.Model):
         help_text="The child outcome domain, or parent, couple and family outcomes.",
     )
     description = models.TextField(blank=True, help_text="Optional: what counts as this outcome.")
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["domain", "name"]

@@ -88,8 +88,9 @@ class ProgrammeQuerySet(models.QuerySet):
         return self._study_model()._meta.get_field("findings").related_model
 
     def for_listing(self):
-        """What a summary card on the programme list needs: the ages and levels of need it shows."""
-        return self.prefetch_related("age_groups", "levels_of_need")
+        """What a summary card on the programme list needs: the ages and levels of need it shows, and what
+        sources say about the evidence of a programme we have not rated."""
+        return self.prefetch_related("age_groups", "levels_of_need", "source_classifications")
 
     def for_export(self):
         """What a CSV row and a comparison column need: every characteristic and the outcome domains."""
@@ -133,7 +134,9 @@ class ProgrammeQuerySet(models.QuerySet):
                 "last_reviewed_on",
             )
             .annotate(**domain_flags)
-            .prefetch_related("age_groups", "levels_of_need", "delivery_models", "settings", "countries")
+            .prefetch_related(
+                "age_groups", "levels_of_need", "delivery_models", "settings", "countries", "source_classifications"
+            )
         )
 
     def for_detail(self):
@@ -141,6 +144,11 @@ class ProgrammeQuerySet(models.QuerySet):
 
         Feature partials that need more add their prefetch here, one clearly commented line each.
         """
+        # Reviews build on the catalogue, so their models are reached through the relations, and only
+        # published reviews are fetched: a draft review must never be named on a public page.
+        inclusion = self._study_model()._meta.get_field("review_inclusions").related_model
+        review = self.model._meta.get_field("reviews").related_model
+        published_inclusions = inclusion.objects.filter(review__status=PublicationStatus.PUBLISHED)
         return self.for_export().prefetch_related(
             "other_settings",
             "collections",
@@ -148,8 +156,10 @@ class ProgrammeQuerySet(models.QuerySet):
             "studies__countries",
             "studies__publications",
             "publication_events",  # the rating history
-            "studies__review_inclusions__review",  # reviews citing each study
-            "reviews",  # reviews that speak to the programme directly
+            models.Prefetch(  # reviews citing each study
+                "studies__review_inclusions", queryset=published_inclusions.select_related("review")
+            ),
+            models.Prefetch("reviews", queryset=review.objects.published()),  # reviews about the programme
         )
 
 

@@ -84,6 +84,15 @@ class Study(Recorded):
         blank=True,
         help_text="This study's own rating. Leave empty for a study the catalogue has not rated.",
     )
+    rigorously_conducted = models.BooleanField(
+        "counted as rigorously conducted",
+        null=True,
+        blank=True,
+        help_text="Leave unknown unless the assessment says. Yes when it calls the study rigorously conducted; No "
+        "when it does not count it so although it is rated 3 (EIF's IPP page: Study 1 is 'an RCT', only Study 2 "
+        "'a rigorously conducted RCT', and the results are not yet replicated in another rigorously conducted "
+        "study). Level 3 and level 4 leave out studies marked No.",
+    )
     measures_independent = models.BooleanField(
         "uses measures independent of participants",
         null=True,

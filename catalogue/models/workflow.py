@@ -41,7 +41,8 @@ class PendingRevision(Recorded):
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="pending_revision")
     data = models.JSONField(
         encoder=DjangoJSONEncoder,
-        help_text='{"fields": {name: value}, "m2m": {name: [ids]}}: the edited values of the programme form.',
+        help_text='{"fields": {name: value}, "m2m": {name: [slugs]}}: the edited values of the programme form. '
+        "Lookups are stored by slug, so a revision survives a move to another database.",
     )
 
     class Meta:
@@ -58,8 +59,21 @@ class PendingRevision(Recorded):
         fields = self.data.get("fields", {})
         return {name: Programme._meta.get_field(name).to_python(value) for name, value in fields.items()}
 
+    @staticmethod
+    def m2m_keys(m2m: dict) -> dict[str, list[str]]:
+        """What `data["m2m"]` stores for the chosen lookups: their slugs (natural keys), not their ids,
+        which differ after export_catalogue / import_catalogue into another database."""
+        return {name: sorted(obj.slug for obj in objs) for name, objs in m2m.items()}
+
     def m2m_ids(self) -> dict[str, list[int]]:
-        return {name: sorted(ids) for name, ids in self.data.get("m2m", {}).items()}
+        """The chosen lookups' ids in this database. Revisions saved before slugs were stored hold ids."""
+        ids = {}
+        for name, keys in self.data.get("m2m", {}).items():
+            related = Programme._meta.get_field(name).related_model
+            slugs = [key for key in keys if isinstance(key, str)]
+            found = list(related.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+            ids[name] = sorted(found + [key for key in keys if isinstance(key, int)])
+        return ids
 
 
 class PublicationEventQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalogue import display
+from catalogue import display, presenters
 
 register = template.Library()
 
@@ -10,20 +10,7 @@ register = template.Library()
 @register.filter
 def signed(value):
     """+33, 0, -5: an improvement index always shows its sign."""
-    if value is None:
-        return ""
-    return f"+{value}" if value > 0 else str(value)
-
-
-@register.filter
-def improvement_index_words(value):
-    return display.improvement_index_words(value)
-
-
-@register.filter
-def study_outcomes(study):
-    """Each distinct outcome of a study once, with its timings (reads the prefetched findings)."""
-    return display.study_outcomes(study)
+    return presenters.signed(value)
 
 
 @register.filter
@@ -40,7 +27,7 @@ def lines(text):
 @register.filter
 def names(related_manager):
     """ "Infants (under 1), Toddlers (1 to 2)" from a prefetched many-to-many."""
-    return ", ".join(str(row) for row in related_manager.all())
+    return presenters.names(related_manager)
 
 
 @register.filter

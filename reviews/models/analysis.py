@@ -11,8 +11,7 @@ from simple_history.models import HistoricalRecords
 from catalogue.models import Recorded, Study
 
 from ..choices import BINARY_MEASURES, RATIO_MEASURES, EffectMeasure, FavourableDirection, PoolingMethod, PoolingModel
-from ..forest import forest_geometry
-from ..recompute import describe_reported, plain_words, recompute_analysis
+from ..recompute import recompute_analysis
 from .review import Review
 
 
@@ -194,61 +193,12 @@ class Analysis(Recorded):
         """The pooled result recomputed from the (prefetched) per-study rows, compared with the reported one."""
         return recompute_analysis(self)
 
-    @cached_property
-    def reported_statement(self) -> str:
-        """The reported result in plain words."""
-        return describe_reported(self)
-
-    @cached_property
-    def recomputed_statement(self) -> str:
-        """The recomputed result in plain words, or "" when there is nothing to recompute."""
-        pooled = self.recomputation.pooled
-        if pooled is None:
-            return ""
-        return plain_words(
-            measure=self.effect_measure,
-            estimate=pooled.estimate,
-            ci_low=pooled.ci_low,
-            ci_high=pooled.ci_high,
-            decimals=self.reported_decimals,
-            intervention=self.intervention_label,
-            control=self.control_label,
-            higher_is_better=self.higher_is_better,
-            outcome=self.outcome,
-        )
-
     @property
     def higher_is_better(self) -> bool | None:
         """True, False, or None when the review does not say which direction is good news."""
         if self.favourable == FavourableDirection.UNSTATED:
             return None
         return self.favourable == FavourableDirection.HIGHER
-
-    @cached_property
-    def forest_plot(self):
-        """Forest plot geometry from the per-study rows, or None when there are none (or they cannot be pooled)."""
-        result = self.recomputation
-        if not result.available:
-            return None
-        return forest_geometry(
-            result.studies,
-            result.pooled,
-            measure=self.effect_measure,
-            model=self.model,
-            intervention=self.intervention_label,
-            control=self.control_label,
-            higher_is_better=self.higher_is_better,
-        )
-
-    @property
-    def forest_table(self) -> list:
-        """(study row, forest plot row) pairs, for the table of numbers under the plot."""
-        plot = self.forest_plot
-        return list(zip(self.rows.all(), plot.rows, strict=True)) if plot else []
-
-    @property
-    def forest_id(self) -> str:
-        return f"forest-{self.pk}"
 
 
 class AnalysisRow(models.Model):

@@ -1,7 +1,5 @@
 """The trials a review includes (each a catalogue Study) and the review's risk-of-bias judgements of them."""
 
-from functools import cached_property
-
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -69,15 +67,6 @@ class IncludedStudy(Recorded):
     @property
     def display_label(self) -> str:
         return self.label or self.study.citation_label
-
-    @cached_property
-    def judgements_by_domain(self) -> dict:
-        return {j.domain: j for j in self.risk_of_bias.all()}
-
-    def judgement_cells(self, domains) -> list:
-        """One cell per domain of `domains`, None where the review gave no judgement."""
-        by_domain = self.judgements_by_domain
-        return [by_domain.get(domain) for domain, _ in domains]
 
 
 class RiskOfBias(models.Model):

@@ -1,7 +1,5 @@
 """A systematic review or meta-analysis, and its publication log."""
 
-from functools import cached_property
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.models import Collection, Programme, PublicationEventKind, PublicationStatus, Recorded, doi_validator
 
-from ..choices import BIAS_DOMAIN_ORDER, BIAS_DOMAIN_SHORT, ReviewKind
+from ..choices import ReviewKind
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -211,28 +209,8 @@ class Review(Recorded):
         return f"https://doi.org/{self.doi}" if self.doi else self.url
 
     @property
-    def key_message_list(self) -> list[str]:
-        return [line.strip(" -•\t") for line in self.key_messages.splitlines() if line.strip(" -•\t")]
-
-    @property
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
-
-    @cached_property
-    def bias_domains(self) -> list[tuple[str, str]]:
-        """The Cochrane domains judged for at least one included study, in the tool's order."""
-        judged = {j.domain for inclusion in self.included_studies.all() for j in inclusion.risk_of_bias.all()}
-        return [(domain, BIAS_DOMAIN_SHORT[domain]) for domain in BIAS_DOMAIN_ORDER if domain in judged]
-
-    @cached_property
-    def linked_programmes(self) -> list[Programme]:
-        """Published programmes the review reaches: directly, or through the studies it includes."""
-        found = {p.pk: p for p in self.programmes.all()}
-        for inclusion in self.included_studies.all():
-            programme = inclusion.study.programme
-            if programme is not None and programme.is_public:
-                found.setdefault(programme.pk, programme)
-        return sorted(found.values(), key=lambda p: p.name)
 
 
 class ReviewPublicationEvent(models.Model):

@@ -1,14 +1,15 @@
 """Template helpers for review pages and for the programme page's reviews section.
 
-Everything here reads prefetched relations only, so it adds no query when the view's queryset
-prefetched what it names (see each docstring).
+Formatting filters, and tags that call reviews.presenters for partials rendered without a view
+(the programme page's reviews section, the admin's grid and recomputation). Everything here reads
+prefetched relations only, so it adds no query when the queryset prefetched what it names.
 """
 
 from decimal import Decimal
 
 from django import template
 
-from catalogue.models import PublicationStatus
+from reviews import presenters
 from reviews.recompute import printed
 
 register = template.Library()
@@ -29,38 +30,28 @@ def p_value(p) -> str:
     return "p < 0.0001" if float(p) < 0.0001 else f"p = {float(p):.4f}"
 
 
-@register.filter
-def judgement_cells(inclusion, domains):
-    """An included study's judgements in the order of `domains` (None where not judged)."""
-    return inclusion.judgement_cells(domains)
-
-
 @register.simple_tag
 def programme_reviews(programme):
-    """Published reviews that include the programme's studies or speak to it directly, newest first.
-
-    Returns (review, [studies of this programme it includes]) pairs. Needs the programme fetched
-    with `prefetch_related("studies__review_inclusions__review", "reviews")` to add no queries.
-    """
-    found = {}
-    for study in programme.studies.all():
-        for inclusion in study.review_inclusions.all():
-            review = inclusion.review
-            if review.status == PublicationStatus.PUBLISHED:
-                found.setdefault(review.pk, (review, []))[1].append(study)
-    for review in programme.reviews.all():
-        if review.status == PublicationStatus.PUBLISHED:
-            found.setdefault(review.pk, (review, []))
-    return sorted(found.values(), key=lambda pair: (-(pair[0].year or 0), pair[0].short_citation))
+    """`{% programme_reviews programme as pairs %}`: see reviews.presenters.programme_reviews."""
+    return presenters.programme_reviews(programme)
 
 
 @register.simple_tag
 def study_reviews(study):
-    """Published reviews that include `study` (needs `studies__review_inclusions__review` prefetched)."""
-    reviews = {
-        i.review.pk: i.review for i in study.review_inclusions.all() if i.review.status == PublicationStatus.PUBLISHED
-    }
-    return sorted(reviews.values(), key=lambda review: (-(review.year or 0), review.short_citation))
+    """`{% study_reviews study as citing %}`: see reviews.presenters.study_reviews."""
+    return presenters.study_reviews(study)
+
+
+@register.simple_tag
+def risk_of_bias_grid(review):
+    """For templates the admin renders with only a review: see reviews.presenters.risk_of_bias_grid."""
+    return presenters.risk_of_bias_grid(review)
+
+
+@register.simple_tag
+def analysis_view(analysis):
+    """For templates the admin renders with only an analysis: see reviews.presenters.analysis_view."""
+    return presenters.analysis_view(analysis)
 
 
 @register.filter

@@ -16,6 +16,7 @@ from catalogue.models import (
     PublicationStatus,
     Setting,
 )
+from catalogue.services import refresh_search_documents
 from tests.factories import (
     CollectionFactory,
     FindingFactory,
@@ -200,18 +201,18 @@ def rated_programmes():
     ProgrammeFactory(name="Not effective", evidence_level=0)
 
 
+# The same parameters and meanings as the programme list page (catalogue/filters.py): "min_evidence"
+# is "at least level N" (4, 3 or 2), "evidence" an exact level whatever its "+", "cost" a cost rating.
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
         ({"min_evidence": "3"}, ["Four plus", "Three", "Three plus"]),
-        ({"min_evidence": "3+"}, ["Four plus", "Three plus"]),
-        ({"min_evidence": "NE"}, ["Four plus", "Not effective", "Three", "Three plus", "Two"]),
-        ({"evidence_level": "3"}, ["Three", "Three plus"]),
-        ({"evidence_level": "3+"}, ["Three plus"]),
-        ({"evidence_level": ["2", "NE"]}, ["Not effective", "Two"]),
-        ({"cost_rating": "NA"}, ["Not effective", "Two"]),
-        ({"cost_rating": ["1", "2"]}, ["Three", "Three plus"]),
-        ({"min_evidence": "3", "cost_rating": "5"}, ["Four plus"]),
+        ({"min_evidence": "2"}, ["Four plus", "Three", "Three plus", "Two"]),
+        ({"evidence": "3"}, ["Three", "Three plus"]),
+        ({"evidence": ["2", "NE"]}, ["Not effective", "Two"]),
+        ({"cost": "NA"}, ["Not effective", "Two"]),
+        ({"cost": ["1", "2"]}, ["Three", "Three plus"]),
+        ({"min_evidence": "3", "cost": "5"}, ["Four plus"]),
     ],
 )
 @pytest.mark.usefixtures("rated_programmes")
@@ -230,9 +231,9 @@ def test_programme_list_filters_by_age_group_and_level_of_need(client):
     toddlers.age_groups.set(AgeGroup.objects.filter(slug="toddlers"))
     toddlers.levels_of_need.set(LevelOfNeed.objects.filter(slug="targeted-indicated"))
 
-    assert names(client.get(list_url("programme"), {"age_group": "infants"})) == ["For infants"]
-    assert names(client.get(list_url("programme"), {"level_of_need": "targeted-indicated"})) == ["For toddlers"]
-    assert names(client.get(list_url("programme"), {"age_group": ["infants", "toddlers"]})) == [
+    assert names(client.get(list_url("programme"), {"age": "infants"})) == ["For infants"]
+    assert names(client.get(list_url("programme"), {"need": "targeted-indicated"})) == ["For toddlers"]
+    assert names(client.get(list_url("programme"), {"age": ["infants", "toddlers"]})) == [
         "For infants",
         "For toddlers",
     ]
@@ -246,7 +247,7 @@ def test_programme_list_filters_by_outcome_domain_once_per_programme(client):
     school = ProgrammeFactory(name="School")
     FindingFactory(study=StudyFactory(programme=school), outcome=OutcomeFactory(domain=OutcomeDomain.SCHOOL))
 
-    response = client.get(list_url("programme"), {"outcome_domain": "mental_health"})
+    response = client.get(list_url("programme"), {"domain": "mental_health"})
 
     assert names(response) == ["Wellbeing"]
     assert response.json()["count"] == 1
@@ -260,6 +261,54 @@ def test_programme_list_filters_by_outcome_slug(client):
     response = client.get(list_url("programme"), {"outcome": "improved-attachment-security"})
 
     assert names(response) == ["Attachment"]
+
+
+def test_programme_list_matches_outcomes_on_headline_findings_as_the_page_does(client):
+    attachment = OutcomeFactory(name="Improved attachment security")
+    FindingFactory(outcome=attachment, study=StudyFactory(programme=ProgrammeFactory(name="Headline")))
+    hidden = StudyFactory(programme=ProgrammeFactory(name="Not a headline"))
+    FindingFactory(outcome=attachment, study=hidden, is_headline=False)
+
+    by_outcome = client.get(list_url("programme"), {"outcome": attachment.slug})
+    by_domain = client.get(list_url("programme"), {"domain": attachment.domain})
+
+    assert names(by_outcome) == names(by_domain) == ["Headline"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"min_evidence": "3"},
+        {"evidence": ["2", "NE"]},
+        {"cost": "NA"},
+        {"domain": "mental_health"},
+        {"min_evidence": "2", "sort": "evidence"},
+        {"q": "three"},
+    ],
+)
+@pytest.mark.usefixtures("rated_programmes")
+def test_programme_list_gives_the_programmes_the_page_shows_for_the_same_query(client, query):
+    FindingFactory(study=StudyFactory(programme=ProgrammeFactory(name="Wellbeing", evidence_level=2)))
+    refresh_search_documents()  # what saving in the admin does; PostgreSQL searches the stored vectors
+
+    api = names(client.get(list_url("programme"), query))
+    page = [p.name for p in client.get(reverse("catalogue:programme-list"), query).context["page"]]
+
+    assert api == page
+    assert api  # each query lists something, so the comparison means something
+
+
+def test_outcome_list_leaves_out_outcomes_only_unpublished_programmes_report(client):
+    OutcomeFactory(name="Not yet used")
+    FindingFactory(outcome=OutcomeFactory(name="Zebra outcome"), study=StudyFactory(programme=unpublished("draft")))
+    shared = OutcomeFactory(name="Shared outcome")
+    FindingFactory(outcome=shared, study=StudyFactory(programme=unpublished("archived")))
+    FindingFactory(outcome=shared, study=StudyFactory(programme=ProgrammeFactory()))
+
+    response = client.get(list_url("outcome"))
+
+    assert names(response) == ["Not yet used", "Shared outcome"]
+    assert client.get(reverse("api:outcome-detail", kwargs={"slug": "zebra-outcome"})).status_code == 404
 
 
 def test_outcome_list_filters_by_domain(client):
@@ -278,12 +327,16 @@ def test_outcome_list_filters_by_domain(client):
     ("parameter", "value"),
     [
         ("min_evidence", "5"),
-        ("evidence_level", "level-three"),
-        ("cost_rating", "6"),
-        ("age_group", "teenagers"),
-        ("level_of_need", "everyone"),
-        ("outcome_domain", "happiness"),
+        ("min_evidence", "3+"),
+        ("evidence", "level-three"),
+        ("evidence", "3+"),
+        ("cost", "6"),
+        ("age", "teenagers"),
+        ("need", "everyone"),
+        ("domain", "happiness"),
         ("outcome", "no-such-outcome"),
+        ("uk_provision", "maybe"),
+        ("sort", "popularity"),
     ],
 )
 def test_programme_list_rejects_unknown_filter_value_with_400(client, parameter, value):
@@ -293,6 +346,16 @@ def test_programme_list_rejects_unknown_filter_value_with_400(client, parameter,
 
     assert response.status_code == 400
     assert value in response.json()[parameter][0]
+
+
+def test_programme_list_400_says_which_values_would_work(client):
+    response = client.get(list_url("programme"), {"min_evidence": "3+", "cost": ["1", "9"]})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "min_evidence": ['"3+" is not a valid choice for min_evidence: use one of "4", "3", "2".'],
+        "cost": ['"9" is not a valid choice for cost: use one of "1", "2", "3", "4", "5", "NA".'],
+    }
 
 
 def test_programme_list_rejects_non_numeric_page_with_400(client):
@@ -356,7 +419,9 @@ def test_api_refuses_writes(client):
 # --------------------------------------------------------------------------- query budgets
 
 # One query for the count, one for the page, one per prefetched relation.
-PROGRAMME_LIST_QUERIES = 5  # count, programmes, age groups, levels of need, delivery models
+# The page's FilterSet first reads its options (6 lookups and the outcomes), then: count, programmes,
+# age groups, levels of need, delivery models.
+PROGRAMME_LIST_QUERIES = 7 + 5
 # The programme; its 6 lookups, theory of change and collections; its studies, their countries,
 # publications, and findings joined to their outcomes.
 PROGRAMME_DETAIL_QUERIES = 13

@@ -174,6 +174,7 @@ CHILD_HARM = FindingRecord(child_outcome=True, significant=True, favourable=Fals
 
 
 def study(label="Study 1", design=DesignType.RCT, rating=3, findings=(CHILD_BENEFIT,), **facts):
+    facts = {"rigorously_conducted": True, **facts}
     return StudyRecord(label=label, design=design, rating=rating, findings=tuple(findings), **facts)
 
 
@@ -220,6 +221,16 @@ def test_study_qualifies_by_design_and_rating(design, rating, level_2, level_3, 
     assert evidence.qualifies_at_level_4(record) is level_4
 
 
+def test_study_not_counted_as_rigorously_conducted_supports_a_plus_but_is_not_level_3():
+    # The Guidebook's IPP Study 1: "an RCT", rated 3, not counted as rigorously conducted as Study 2 is.
+    record = study(rating=3, rigorously_conducted=False)
+
+    assert evidence.qualifies_at_level_2(record)
+    assert not evidence.qualifies_at_level_3(record)
+    assert not evidence.found_no_child_benefit(study(findings=[CHILD_NULL], rigorously_conducted=False))
+    assert evidence.qualifies_at_level_3(study(rating=3, rigorously_conducted=None))  # the rating is the judgement
+
+
 def test_found_no_child_benefit_needs_level_3_quality_and_child_findings():
     assert evidence.found_no_child_benefit(study(findings=[CHILD_NULL]))
     assert not evidence.found_no_child_benefit(study(findings=[CHILD_NULL], rating=2))
@@ -242,7 +253,14 @@ def level_4_study(label, **facts):
         ([level_4_study("S1", independent_of_developer=True), level_4_study("S2")], "4+"),
         ([level_4_study("S1"), level_4_study("S2")], "4"),  # no independent evaluation recorded
         ([level_4_study("S1", independent_of_developer=True), study("S2")], "4"),  # one level 4 study only
-        ([study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]), study("S2")], "3+"),
+        ([study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]), study("S2")], "4"),  # none rated 4
+        (
+            [
+                study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]),
+                study("S2", rigorously_conducted=False),
+            ],
+            "3+",
+        ),
         ([study("S1"), study("S2", design=DesignType.PRE_POST, rating=2)], "3+"),
         ([study("S1"), study("S2", rating=2, findings=[CHILD_NULL])], "3"),  # the other study shows nothing
         ([study("S1")], "3"),
@@ -264,24 +282,34 @@ def test_assess_studies_rating(studies, rating):
     assert assessment.plus is rating.endswith("+")
 
 
-def test_assess_studies_level_4_needs_a_level_4_rated_study():
-    # Two rigorous studies with long-term impact and independent measures, but both rated 3.
+def test_assess_studies_level_4_does_not_need_a_study_rated_4():
+    # No source asks for a study rated 4 at level 4: two rigorously conducted studies rated 3 replicate the result.
     studies = [study("S1", measures_independent=True, findings=[LONG_TERM_BENEFIT]), study("S2")]
+
+    assert assess_studies(studies).rating == "4"
+
+
+def test_assess_studies_level_4_needs_a_second_rigorously_conducted_study():
+    # The Guidebook's IPP: both RCTs rated 3, only Study 2 "a rigorously conducted RCT" -> 3+, not replicated.
+    studies = [
+        study("S1", rigorously_conducted=False),
+        study("S2", measures_independent=True, findings=[CHILD_BENEFIT, LONG_TERM_BENEFIT]),
+    ]
 
     assessment = assess_studies(studies)
 
     assert assessment.rating == "3+"
     assert assessment.next_level_needs == [
-        "At least one of those studies meeting the level 4 standard, that is, rated 4 on its design, sample, "
-        "measurement and analysis: S1 and S2 are both rated 3, so the results have not yet been replicated at the "
-        "level 4 standard."
+        "The results replicated: at least two rigorously conducted studies (RCT or QED), each rated 3 or better "
+        "with a significant positive child outcome: only S2 qualifies; S1 is an RCT rated 3 that its assessment "
+        "does not count as rigorously conducted."
     ]
 
 
 @pytest.mark.parametrize(
     ("studies", "missing"),
     [
-        ([level_4_study("S1")], "At least two rigorous studies"),
+        ([level_4_study("S1")], "The results replicated"),
         ([level_4_study("S1"), study("S2", rating=4)], None),  # level 4 already: none missing
         ([study("S1", rating=4, measures_independent=True), study("S2")], "months or more after"),
         ([study("S1", rating=4, findings=[LONG_TERM_BENEFIT]), study("S2")], "independent of study participants"),
@@ -338,6 +366,7 @@ study_records = st.builds(
     label=st.just("S"),
     design=st.sampled_from(DesignType.values),
     rating=st.sampled_from([None, 1, 2, 3, 4]),
+    rigorously_conducted=st.sampled_from([True, False, None]),
     measures_independent=st.sampled_from([True, False, None]),
     independent_of_developer=st.sampled_from([True, False, None]),
     findings=st.lists(finding_records, max_size=3).map(tuple),
@@ -376,16 +405,21 @@ def test_explain_disagreeing_rating_gives_general_text_only():
 
 
 # =============================================================================================
-# Infant-Parent Psychotherapy, as in seed 002
+# Infant-Parent Psychotherapy, as on its EIF Guidebook page
 # =============================================================================================
 @pytest.fixture
 def ipp():
-    """Two RCTs rated 3; study 2 has a significant child finding a year later; measures independent."""
+    """Two RCTs rated 3, only study 2 "rigorously conducted"; it has a child finding a year later."""
     programme = ProgrammeFactory(name="Infant-Parent Psychotherapy", evidence_level=3, evidence_plus=True)
     attachment = OutcomeFactory(name="Improved attachment security", domain=OutcomeDomain.MENTAL_HEALTH)
     empathy = OutcomeFactory(name="Increased empathic behaviour", domain=OutcomeDomain.FAMILY)
     study_1 = StudyFactory(
-        programme=programme, number=1, citation_label="Lieberman et al (1991)", rating=3, measures_independent=True
+        programme=programme,
+        number=1,
+        citation_label="Lieberman et al (1991)",
+        rating=3,
+        rigorously_conducted=False,
+        measures_independent=True,
     )
     study_2 = StudyFactory(
         programme=programme, number=2, citation_label="Cicchetti et al (2006)", rating=3, measures_independent=True
@@ -405,20 +439,18 @@ def render_explanation(programme):
 
 
 @pytest.mark.django_db
-def test_ipp_assesses_as_3_plus_not_4_because_no_study_is_rated_4(ipp):
+def test_ipp_assesses_as_3_plus_not_4_because_not_replicated_in_a_rigorously_conducted_study(ipp):
     assessment = ipp.assessment
 
     assert assessment.rating == "3+"
     assert len(assessment.next_level_needs) == 1
-    assert "meeting the level 4 standard" in assessment.next_level_needs[0]
-    assert "Study 1 and Study 2 are both rated 3" in assessment.next_level_needs[0]
-    assert "not yet been replicated at the level 4 standard" in assessment.next_level_needs[0]
-    assert any(
-        "At least two rigorous studies" in met and "Study 1 and Study 2 qualify" in met
-        for met in assessment.next_level_has
-    )
+    assert assessment.next_level_needs[0].startswith("The results replicated: at least two rigorously conducted")
+    assert "only Study 2 qualifies" in assessment.next_level_needs[0]
+    needs = assessment.next_level_needs[0]
+    assert "Study 1 is an RCT rated 3 that its assessment does not count as rigorously conducted" in needs
+    assert not any("Study 1 and Study 2 qualify" in met for met in assessment.next_level_has)
     assert any("shown by Study 2" in met for met in assessment.next_level_has)
-    assert any("used by Study 1 and Study 2" in met for met in assessment.next_level_has)
+    assert any("used by Study 2" in met for met in assessment.next_level_has)
 
 
 @pytest.mark.django_db
@@ -433,7 +465,7 @@ def test_ipp_page_sections_explain_3_plus_and_why_not_4(ipp):
     assert "Why not the next level?" in html
     assert "does not receive a rating of 4 because its studies do not yet show" in html
     assert "Level 4 needs the programme&#x27;s results replicated" in html
-    assert "Study 1 and Study 2 are both rated 3, so the results have not yet been replicated" in html
+    assert "Study 1 is an RCT rated 3 that its assessment does not count as rigorously conducted" in html
     # A plain section rather than a <details>, so it is visible when the page is printed.
     assert '<h3 class="govuk-heading-m">How the rating follows from the studies</h3>' in html
     assert "<details" not in html

@@ -94,7 +94,7 @@ def test_fixtures_hold_ipp_child_findings_with_index_and_timing(seed_data):
         ("family-nurse-partnership", "", "5"),
         ("child-first", "", "5"),
         ("child-parent-psychotherapy", "", "NA"),
-        ("social-baby", "NE", "NA"),
+        ("social-baby", "", "NA"),
     ],
 )
 def test_fixtures_hold_seed_000_cost_ratings(seed_data, slug, rating, cost):

@@ -153,3 +153,23 @@ def test_round_trip_postgresql_to_sqlite_loses_nothing(publisher, tmp_path):
     manage("export_catalogue", str(back), database_url=sqlite_url)
 
     assert json.loads(back.read_text()) == json.loads(exported.read_text())
+
+
+def test_a_pending_revision_survives_a_move_to_another_database(publisher, publisher_client):
+    programme = make_catalogue(publisher)
+    atlantis = Country.objects.get(slug="atlantis")
+    programme.summary = "Now delivered in Atlantis too."
+    publishing.save_revision(programme=programme, m2m={"countries": [atlantis]}, user=publisher)
+    data = json.loads(dumps(export_catalogue()))
+
+    wipe_catalogue()
+    import_catalogue(data=data)
+
+    moved = Programme.objects.get(slug=programme.slug)
+    assert Country.objects.get(slug="atlantis").pk != atlantis.pk  # the move really changed the ids
+    page = publisher_client.get(f"/admin/catalogue/programme/{moved.pk}/change/")
+    assert page.status_code == 200
+    publishing.publish(programme=moved, user=publisher, change_note="Published after the move.")
+    moved.refresh_from_db()
+    assert moved.summary == "Now delivered in Atlantis too."
+    assert list(moved.countries.values_list("slug", flat=True)) == ["atlantis"]

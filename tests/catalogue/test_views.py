@@ -92,8 +92,9 @@ def test_csv_query_count_is_the_same_for_1_and_20_programmes(client):
 
     twenty = count_queries(client, LIST + "?format=csv")
 
-    # The filter's own queries, the programmes (outcome domains annotated), and one per characteristic.
-    assert one == twenty == 13
+    # The filter's own queries, the programmes (outcome domains annotated), one per characteristic, and the
+    # sources' classifications of programmes we have not rated.
+    assert one == twenty == 14
 
 
 def test_csv_names_no_outcome_domain_without_headline_findings(client):
@@ -118,7 +119,7 @@ def test_home_and_collection_query_counts_are_fixed(client):
 
 # --------------------------------------------------------------------------- home
 def test_home_shows_search_and_counts_by_evidence_level(client):
-    ProgrammeFactory(evidence_level=3)
+    ProgrammeFactory(evidence_level=3).levels_of_need.set([LevelOfNeedFactory(slug="targeted-indicated")])
     ProgrammeFactory(evidence_level=3)
     ProgrammeFactory(evidence_level=4, status=PublicationStatus.DRAFT, published_on=None)
     response = client.get("/")
@@ -129,8 +130,12 @@ def test_home_shows_search_and_counts_by_evidence_level(client):
         in body
     )
     assert "2 programmes for children and families, each with a rating" in body
-    assert "?need=targeted-indicated" in body  # browse by level of need (seeded lookups)
-    assert f"?domain={OutcomeDomain.MALTREATMENT}" in body
+    assert "?need=targeted-indicated" in body  # browse by level of need: only needs some programme has
+    # No finding is recorded in any domain: each is named once in a single line, not linked with "(0 programmes)".
+    assert f"?domain={OutcomeDomain.MALTREATMENT}" not in body
+    assert "No finding is recorded yet in: supporting children&#x27;s mental health and wellbeing;" in body
+    assert "(0 programmes)" not in body
+    assert "Level 4 – evidence of effectiveness" not in body  # no programme at that level: no empty row
 
 
 def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
@@ -141,7 +146,7 @@ def test_home_counts_rated_and_not_yet_rated_programmes_honestly(client):
     body = text(client.get("/"))
 
     assert "3 programmes for children and families. 1 has a rating of how strong the evidence is" in body
-    assert "2 are not yet rated." in body
+    assert "2 are not yet rated by us" in body
     assert "each with a rating" not in body
 
 
@@ -411,7 +416,7 @@ def test_compare_lists_each_parent_outcome_once_per_programme(client):
 
     row = body[body.index("Parent and family outcomes</th>") : body.index("Age groups</th>")]
     assert row.count("Increased empathic behaviour Infant-Parent Psychotherapy") == 1
-    assert "None listed" not in row
+    assert "None recorded yet" not in row
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from reviews import presenters
 from reviews.models import Analysis, BiasDomain, Review
 
 pytestmark = pytest.mark.django_db
@@ -66,13 +67,11 @@ def test_review_fixtures_pass_model_validation(seed_data):
 def test_barlow_risk_of_bias_matches_figure_2_of_seed_004(seed_data):
     barlow = Review.objects.for_detail().get(slug="barlow-2015-parent-infant-psychotherapy")
 
-    grid = {
-        inclusion.label: "".join(SYMBOL[cell.judgement] for cell in inclusion.judgement_cells(barlow.bias_domains))
-        for inclusion in barlow.included_studies.all()
-    }
+    grid = presenters.risk_of_bias_grid(barlow)
+    symbols = {row.label: "".join(SYMBOL[cell.judgement] for cell in row.cells) for row in grid.rows}
 
-    assert grid == BARLOW_FIGURE_2
-    assert [domain for domain, _ in barlow.bias_domains] == list(BiasDomain.values)
+    assert symbols == BARLOW_FIGURE_2
+    assert [domain for domain, _ in grid.domains] == list(BiasDomain.values)
 
 
 def test_barlow_reports_secure_attachment_as_seed_004_prints_it(seed_data):

@@ -13,7 +13,6 @@ from tests.factories import (
     IncludedStudyFactory,
     ReviewFactory,
     RiskOfBiasFactory,
-    StudyFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -109,18 +108,10 @@ def test_analysis_recomputation_flags_a_typo_in_the_reported_estimate():
     assert result.agrees is False
 
 
-def test_analysis_without_rows_has_no_forest_plot():
+def test_analysis_without_rows_cannot_be_recomputed():
     analysis = AnalysisFactory(reported_estimate=Decimal("0.5"))
 
     assert analysis.recomputation.available is False
-    assert analysis.forest_plot is None
-
-
-def test_review_linked_programmes_include_those_of_included_studies():
-    study = StudyFactory()
-    inclusion = IncludedStudyFactory(study=study)
-
-    assert inclusion.review.linked_programmes == [study.programme]
 
 
 def test_review_absolute_url_uses_slug():

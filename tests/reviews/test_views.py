@@ -265,6 +265,19 @@ def test_review_list_bad_year_shows_message_not_error(client):
     assert b"Enter a number" in response.content
 
 
+def test_review_list_bad_value_is_named_in_the_error_summary_and_the_other_filters_still_apply(client):
+    ReviewFactory(title="Parent-infant psychotherapy", kind="cochrane")
+    ReviewFactory(title="Infant massage", kind="meta_analysis")
+
+    response = client.get(reverse("reviews:review-list"), {"year_from": "soon", "kind": "cochrane"})
+
+    content = response.content.decode()
+    assert "<title>Error: Reviews" in content
+    assert '<a href="#id_year_from">Published from (year): Enter a number.</a>' in content
+    assert "Parent-infant psychotherapy" in content
+    assert "Infant massage" not in content
+
+
 def test_review_list_hides_drafts(client):
     ReviewFactory(title="Draft review", status=PublicationStatus.DRAFT, published_on=None)
 

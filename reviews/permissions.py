@@ -1,0 +1,34 @@
+"""A published review's page shows its included studies (and the catalogue studies they are),
+risk-of-bias judgements, analyses and per-study rows: only a publisher changes them.
+Registered with `catalogue.permissions`, which the admin consults; imported by ReviewsConfig.ready().
+"""
+
+from catalogue.models import Study
+from catalogue.permissions import shown_by
+
+from .models import Analysis, AnalysisRow, IncludedStudy, Review, RiskOfBias
+
+
+@shown_by(Review)
+def _review(review: Review):
+    return review if review.is_public else None
+
+
+@shown_by(IncludedStudy, Analysis)
+def _review_part(row):
+    return _review(row.review)
+
+
+@shown_by(AnalysisRow)
+def _analysis_row(row: AnalysisRow):
+    return _review(row.analysis.review)
+
+
+@shown_by(RiskOfBias)
+def _judgement(judgement: RiskOfBias):
+    return _review(judgement.included_study.review)
+
+
+@shown_by(Study)
+def _study_cited_by_a_published_review(study: Study):
+    return Review.objects.published().filter(included_studies__study=study).order_by("pk").first()
