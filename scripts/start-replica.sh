@@ -30,19 +30,43 @@ if ! grep -qE '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\
   psql -q -h 127.0.0.1 -p "$primary_port" -U postgres -c "SELECT pg_reload_conf()" >/dev/null
 fi
 
-# 2. The standby cluster: created once by copying the primary (pg_basebackup -R writes standby.signal
-#    and primary_conninfo), with the primary's pg_hba.conf so local connections are trusted the same way.
-if ! pg_lsclusters -h | awk '{print $1 " " $2}' | grep -qx "$version $cluster"; then
+exists() { pg_lsclusters -h | awk '{print $1 " " $2}' | grep -qx "$version $cluster"; }
+
+# 2. The standby cluster: created by copying the primary (pg_basebackup -R writes standby.signal and
+#    primary_conninfo), with the primary's pg_hba.conf so local connections are trusted the same way.
+create() {
   pg_createcluster "$version" "$cluster" --port "$replica_port" >/dev/null
   cp "$primary_hba" "/etc/postgresql/$version/$cluster/pg_hba.conf"
   rm -rf "$datadir"
   install -d -o postgres -g postgres -m 700 "$datadir"
   su postgres -c "pg_basebackup -h 127.0.0.1 -p $primary_port -U postgres -D $datadir -R -X stream -c fast"
-fi
+}
 
-# 3. Running and accepting read-only connections.
-running || pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
-for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$replica_port" && break; sleep 1; done
+# 3. Running, accepting read-only connections, and streaming from the primary.
+start() {
+  running || pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$replica_port" && break; sleep 1; done
+}
+streaming() {
+  for _ in $(seq 1 15); do
+    status=$(psql -tA -h 127.0.0.1 -p "$replica_port" -U postgres -c "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null || true)
+    [[ "$status" == "streaming" ]] && return 0
+    sleep 1
+  done
+  return 1
+}
+
+exists || create
+start
+if ! streaming; then
+  # Stopped for long enough that the primary recycled the WAL it needs (there is no replication
+  # slot, so a forgotten standby can never fill the primary's disk): copy the primary afresh.
+  echo "The standby on port $replica_port is not streaming; rebuilding it from the primary." >&2
+  pg_dropcluster --stop "$version" "$cluster"
+  create
+  start
+  streaming || { echo "The rebuilt standby is not streaming either; see its log in /var/log/postgresql." >&2; exit 1; }
+fi
 in_recovery=$(psql -tA -h 127.0.0.1 -p "$replica_port" -U postgres -c "SELECT pg_is_in_recovery()")
 if [[ "$in_recovery" != "t" ]]; then
   echo "The cluster on port $replica_port is not a standby (pg_is_in_recovery() = $in_recovery)." >&2
