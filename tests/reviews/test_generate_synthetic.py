@@ -137,3 +137,16 @@ def test_generate_synthetic_delete_removes_only_synthetic_rows():
 def test_generate_synthetic_needs_a_number_or_delete():
     with pytest.raises(CommandError, match="--programmes N"):
         generate()
+
+
+def test_generate_synthetic_rows_render_on_the_public_pages(client):
+    generate("--programmes", "3", "--seed", "2")
+    programme = Programme.objects.first()
+    review = Review.objects.get()
+    collection = Collection.objects.get()
+
+    for obj in (programme, review, collection):
+        response = client.get(obj.get_absolute_url())
+        assert response.status_code == 200, obj
+        assert PREFIX in response.text
+    assert programme.name in client.get("/programmes/").text
