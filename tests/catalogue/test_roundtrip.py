@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from catalogue import publishing
+from catalogue import workflow
 from catalogue.exchange import catalogue_models, dumps, export_catalogue, import_catalogue
 from catalogue.models import (
     AgeGroup,
@@ -59,10 +59,10 @@ def make_catalogue(publisher):
     )
     FindingFactory(study=StudyFactory(programme=None, number=None, citation_label="Review-only trial (1999)"))
     CollectionFactory().programmes.add(programme)
-    publishing.publish(programme=programme, user=publisher, change_note="First published at level 3.")
+    workflow.publish(obj=programme, user=publisher, change_note="First published at level 3.")
     programme.refresh_from_db()
     programme.summary = "An edited summary waiting for a publisher."
-    publishing.save_revision(programme=programme, m2m={}, user=publisher)
+    workflow.save_revision(obj=programme, m2m={}, user=publisher)
     return programme
 
 

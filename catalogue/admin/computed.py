@@ -1,6 +1,6 @@
-"""Admin additions for computed evidence: read-only effect sizes, the supported rating, cost bands.
+"""Computed evidence in the admin: read-only effect sizes, explained; the supported rating beside
+the published one; the cost band set from the unit cost.
 
-Kept apart from admin.py so the analysts' forms read as they did; admin.py mixes these in.
 Every save that can change a programme's supported rating recomputes it here, in the admin,
 where the write happens (no signals).
 """
@@ -9,9 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from .evidence import finding_consistency_warnings
-from .models import Finding, Programme
-from .services import recompute_programme_rating
+from ..evidence import finding_consistency_warnings
+from ..models import Finding, Programme
+from ..services import recompute_programme_rating
 
 COMPUTED_EFFECT_FIELDS = ("effect_size_type", "effect_size", "ci_low", "ci_high", "improvement_index")
 
@@ -96,17 +96,17 @@ class FindingEvidenceAdminMixin:
         super().save_model(request, obj, form, change)
         warn_if_typed_values_replaced(request, obj, typed)
         warn_if_labels_contradict_numbers(request, obj)
-        _recompute(request, {obj.study.programme_id, previous_programme_id})
+        recompute(request, {obj.study.programme_id, previous_programme_id})
 
     def delete_model(self, request, obj):
         programme_id = obj.study.programme_id
         super().delete_model(request, obj)
-        _recompute(request, {programme_id})
+        recompute(request, {programme_id})
 
     def delete_queryset(self, request, queryset):
         programme_ids = set(queryset.values_list("study__programme", flat=True))
         super().delete_queryset(request, queryset)
-        _recompute(request, programme_ids)
+        recompute(request, programme_ids)
 
 
 class FindingInlineEvidenceMixin:
@@ -146,17 +146,17 @@ class StudyEvidenceAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        _recompute(request, {form.instance.programme_id, getattr(self, "_previous_programme_id", None)})
+        recompute(request, {form.instance.programme_id, getattr(self, "_previous_programme_id", None)})
 
     def delete_model(self, request, obj):
         programme_id = obj.programme_id
         super().delete_model(request, obj)
-        _recompute(request, {programme_id})
+        recompute(request, {programme_id})
 
     def delete_queryset(self, request, queryset):
         programme_ids = set(queryset.values_list("programme", flat=True))
         super().delete_queryset(request, queryset)
-        _recompute(request, programme_ids)
+        recompute(request, programme_ids)
 
 
 class RatingDisagreesFilter(admin.SimpleListFilter):
@@ -237,9 +237,10 @@ class ProgrammeEvidenceAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        _recompute(request, {form.instance.pk})
+        recompute(request, {form.instance.pk})
 
 
-def _recompute(request, programme_ids) -> None:
+def recompute(request, programme_ids) -> None:
+    """Recompute the supported rating of these programmes (ids; None is skipped)."""
     for programme in Programme.objects.filter(pk__in={pk for pk in programme_ids if pk is not None}):
         recompute_programme_rating(programme=programme)
