@@ -35,7 +35,7 @@ def analyst_client(client, analyst):
     return client
 
 
-# --- workflow (issue 6): users in the editorial roles created by catalogue/migrations/0006_roles.py ----
+# --- users in the editorial roles created by catalogue/migrations/0006_roles.py ----
 def _role_user(django_user_model, username, role):
     from django.contrib.auth.models import Group
 
