@@ -10,7 +10,7 @@ from catalogue.feeds import describe_publication
 from catalogue.models import PendingRevision, Programme
 from catalogue.revisions import revision_changes
 from catalogue.templatetags.workflow_tags import rating_changes
-from tests.catalogue.test_workflow import change_url, programme_form
+from tests.catalogue.test_admin_workflow import change_url, programme_form
 from tests.factories import DraftProgrammeFactory, ProgrammeFactory, PublicationEventFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
