@@ -217,7 +217,7 @@ def require_change_note(change_note) -> str:
 # --------------------------------------------------------------------------- locking
 def _lock(obj, spec: Publishable):
     """Lock the publishable row, then its pending revision: the one lock order (see the module docstring)."""
-    row = spec.model._default_manager.select_for_update().get(pk=obj.pk)
+    row = spec.model._base_manager.select_for_update(of=("self",)).get(pk=obj.pk)
     revision = None
     if spec.revision_model is not None:
         revision = spec.revision_model.objects.select_for_update().filter(**{spec.name: row}).first()

@@ -52,7 +52,8 @@ class OptimisticLockMixin:
 
     def lock_record(self, pk):
         """The record as saved now, locked until the admin's transaction ends (the save happens inside it)."""
-        return self.model._default_manager.select_for_update().filter(pk=pk).first()
+        # No ordering: a Meta.ordering across a nullable relation would join a table FOR UPDATE cannot lock.
+        return self.model._base_manager.select_for_update(of=("self",)).order_by().filter(pk=pk).first()
 
     def last_change(self, obj):
         """Who changed the record last, and when: its Recorded fields, else its latest history record."""
