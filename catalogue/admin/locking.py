@@ -62,6 +62,12 @@ class OptimisticLockMixin:
         record = obj.history.first() if hasattr(obj, "history") else None
         return (record.history_user, record.history_date) if record else (None, None)
 
+    def changed_by(self, obj) -> str:
+        """ "by NAME at TIME": the record's last change, for messages."""
+        who, when = self.last_change(obj)
+        when = date_format(timezone.localtime(when), "j F Y, H:i:s") if when else "an unknown time"
+        return f"by {who or 'someone'} at {when}"
+
     def get_fields(self, request, obj=None):
         # Without fieldsets, Django lists the form's fields: the hidden version is rendered apart.
         return [name for name in super().get_fields(request, obj) if name != VERSION_FIELD]
@@ -93,10 +99,8 @@ class OptimisticLockMixin:
         data = form.data.copy()
         data[form.add_prefix(VERSION_FIELD)] = version
         form.data = data
-        who, when = self.last_change(current)
-        when = date_format(timezone.localtime(when), "j F Y, H:i:s") if when else "an unknown time"
         raise ValidationError(
-            f"This record was changed by {who or 'someone'} at {when} since you opened it. Nothing was saved. "
+            f"This record was changed {self.changed_by(current)} since you opened it. Nothing was saved. "
             "Their values and yours are listed below: save again to replace theirs with yours, or reload "
             "the page to start from theirs.",
             code="record_changed",

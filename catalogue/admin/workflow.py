@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,10 +22,11 @@ WORKFLOW_FIELDS = ("status", "published_on")
 
 
 class StepForm(forms.Form):
-    """A workflow step's confirmation: the status it was confirmed on, so a step chosen for a status
-    that changed meanwhile is refused instead of taken on the new one."""
+    """A workflow step's confirmation, carrying the status and version of the record it was shown on:
+    a step confirmed on a record that changed meanwhile is refused, not taken on what nobody saw."""
 
     seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ChangeNoteForm(StepForm):
@@ -79,7 +81,8 @@ BULK_ACTIONS = {transition.action: _bulk_action(transition) for transition in wo
 
 class WorkflowAdminMixin:
     """Draft → in review → published → archived for a ModelAdmin whose model is registered with the
-    workflow. Set `event_inline` to the read-only inline of its publication events."""
+    workflow. Set `event_inline` to the read-only inline of its publication events. Mix it into an
+    AuditedAdmin: its confirmation pages use the record versions of optimistic locking."""
 
     event_inline = None
     change_note_form = ChangeNoteForm
@@ -154,13 +157,16 @@ class WorkflowAdminMixin:
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         form_class = self.change_note_form if transition.change_note else StepForm
-        form = form_class(request.POST if request.method == "POST" else None, initial={"seen_status": obj.status})
+        seen = {"seen_status": obj.status, "seen_version": self.record_version(obj)}
+        form = form_class(request.POST if request.method == "POST" else None, initial=seen)
         change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
         if request.method == "POST" and form.is_valid():
             # The caller's copy stands for what the user saw: the service refuses if the row moved on.
             obj.status = form.cleaned_data["seen_status"] or obj.status
             try:
-                self.take_step(transition, obj, request.user, form.cleaned_data.get("change_note", ""))
+                with transaction.atomic():
+                    self._require_seen_version(obj, form.cleaned_data["seen_version"])
+                    self.take_step(transition, obj, request.user, form.cleaned_data.get("change_note", ""))
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, _message(error))
             else:
@@ -177,6 +183,16 @@ class WorkflowAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/catalogue/workflow_confirm.html", context)
+
+    def _require_seen_version(self, obj, seen_version):
+        """Refuse a step confirmed on an older version (e.g. a revision saved again since): the record
+        is locked here in the workflow's order, and stays locked for the step in the same transaction."""
+        current = self.lock_record(obj.pk)
+        if seen_version and current is not None and self.record_version(current) != seen_version:
+            raise ValidationError(
+                f"“{current}” was changed {self.changed_by(current)} since you opened this page. "
+                "Nothing was done: check what it is now, then try again."
+            )
 
     def take_step(self, transition, obj, user, note):
         service = getattr(workflow, transition.service)

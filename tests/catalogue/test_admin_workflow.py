@@ -481,3 +481,22 @@ def test_saving_an_unpublished_programme_takes_in_its_pending_changes(role_analy
     workflow.publish(obj=Programme.objects.get(pk=programme.pk), user=publisher, change_note="Back.")
 
     assert Programme.objects.get(pk=programme.pk).summary == "Pending summary, edited."
+
+
+def test_publishing_a_revision_saved_again_after_the_confirmation_opened_is_refused(
+    role_analyst_client, publisher_client
+):
+    programme = ProgrammeFactory(summary="Live summary.")
+    role_analyst_client.post(change_url(programme), programme_form(programme, summary="Checked by the publisher."))
+    confirm = publisher_client.get(workflow_url(programme, "publish"))
+    role_analyst_client.post(change_url(programme), programme_form(programme, summary="Changed after the check."))
+    seen = {name: confirm.context["form"][name].value() for name in ("seen_status", "seen_version")}
+
+    response = publisher_client.post(
+        workflow_url(programme, "publish"), {"change_note": "Checked.", **seen}, follow=True
+    )
+
+    assert "was changed by role-analyst at" in response.content.decode()
+    assert "since you opened this page. Nothing was done" in response.content.decode()
+    assert Programme.objects.get(pk=programme.pk).summary == "Live summary."
+    assert PendingRevision.objects.get(programme=programme).field_values()["summary"] == "Changed after the check."
