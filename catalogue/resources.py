@@ -17,7 +17,7 @@ from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
 from .services import refresh_derived_data
-from .workflow_admin import PUBLISHER_ONLY_EVIDENCE, evidence_is_locked
+from .workflow import PUBLISHER_ONLY_EVIDENCE, evidence_is_locked
 
 
 class KeyWidget(widgets.ForeignKeyWidget):
