@@ -433,29 +433,3 @@ register(
         revision_model=PendingRevision,
     )
 )
-
-
-# --------------------------------------------------------------------------- evidence on a public page
-PUBLISHER_ONLY_EVIDENCE = (
-    "Only a publisher can change the evidence on a published programme's page. To propose new "
-    "evidence, enter the study with no programme, add its publications and findings, and ask a "
-    "publisher to attach it."
-)
-
-
-def published_programme_of(obj):
-    """The published programme whose public page shows `obj` (a study, publication or finding), if any."""
-    study = getattr(obj, "study", None) or obj
-    programme = getattr(study, "programme", None)
-    return programme if programme is not None and programme.status == PublicationStatus.PUBLISHED else None
-
-
-def evidence_is_locked(user, *objs) -> bool:
-    """Whether `user` may not write these studies, publications or findings: any of them is on a
-    published programme's page and the user cannot publish. Publishers' edits are the approval.
-
-    No user means code run by an operator (a script or shell), not an admin request: not locked.
-    """
-    if user is None:
-        return False
-    return not can_publish(user, Programme) and any(published_programme_of(obj) for obj in objs if obj is not None)

@@ -7,6 +7,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Recorded
+from ..permissions import may_change, public_record, refusal
 from ..services import refresh_derived_data
 from .locking import OptimisticLockMixin
 
@@ -24,7 +25,56 @@ class WideTextInputs:
         return field
 
 
-class ExportAdmin(WideTextInputs, ExportActionMixin, admin.ModelAdmin):
+def read_only(inline):
+    """Make an inline instance view-only (its parent is public and the user may not change it)."""
+    inline.has_add_permission = lambda request, obj=None: False
+    inline.has_change_permission = lambda request, obj=None: False
+    inline.has_delete_permission = lambda request, obj=None: False
+    return inline
+
+
+def without_model(perms_needed, opts, may_delete_the_model):
+    """Drop the model itself from the missing permissions when only a guard refused it, so the
+    delete page gives the guard's reason instead of "no permission to delete ..."."""
+    return set(perms_needed) - {opts.verbose_name} if may_delete_the_model else perms_needed
+
+
+class PublicRecordGuard:
+    """What a public page shows changes only through a publisher (`catalogue.permissions`): to
+    anyone else such a row is read-only, with its inlines, and deleting it, one row or in bulk, is
+    refused with the reason. The one exception is a published programme's own form, which saves
+    a pending revision for a publisher to publish (`edits_go_to_a_revision`)."""
+
+    edits_go_to_a_revision = False
+
+    def has_change_permission(self, request, obj=None):
+        revised = self.edits_go_to_a_revision and public_record(obj) is obj
+        if obj is not None and not may_change(request.user, obj) and not revised:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_change(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and not may_change(request.user, obj):
+            inlines = [read_only(inline) for inline in inlines]
+        return inlines
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [refusal(obj) for obj in objs if not may_change(request.user, obj)]
+        if refused:
+            # The deletion is refused either way; the page then gives our reason, not the rows it
+            # would also have deleted (Django shows missing permissions before protected rows).
+            return deleted, counts, set(), [*refused, *protected]
+        return deleted, counts, perms_needed, protected
+
+
+class ExportAdmin(PublicRecordGuard, WideTextInputs, ExportActionMixin, admin.ModelAdmin):
     """Every changelist exports its selection to CSV or Excel."""
 
     show_change_form_export = False

@@ -10,11 +10,11 @@ from django.db.models import Count
 from import_export.admin import ImportMixin
 
 from ..models import Finding, Programme, Publication, PublicationStatus, Study
+from ..permissions import PUBLISHER_ONLY_EVIDENCE, public_record
 from ..resources import FindingResource, PublicationResource, StudyResource
-from ..workflow import PUBLISHER_ONLY_EVIDENCE, can_publish, evidence_is_locked, published_programme_of
+from ..workflow import can_publish
 from .base import RECORD_FIELDSET, ImportExportAdmin, RecordedAdmin, RefreshesDerivedDataAdmin, WideTextInputs
 from .computed import FindingEvidenceAdminMixin, FindingInlineEvidenceMixin, StudyEvidenceAdminMixin
-from .workflow import without_model
 
 
 def finding_fieldsets(*, first=(), raw_data_classes=()):
@@ -53,18 +53,15 @@ def finding_fieldsets(*, first=(), raw_data_classes=()):
 
 # --------------------------------------------------------------------------- published-evidence guards
 class PublishedEvidenceMixin:
-    """For the study, publication and finding admins: a published page's evidence is the publisher's."""
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and evidence_is_locked(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
+    """For the study, publication and finding admins. Who may change evidence on a public page is
+    PublicRecordGuard's rule (admin.base); this adds what only evidence needs: an analyst is offered
+    only unpublished programmes and studies to attach evidence to, and a publisher is told that an
+    edit to a published page's evidence is live at once."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is None or can_publish(request.user, Programme):
             return field
-        # An analyst may not attach evidence to a published page: offer only unpublished targets.
         if db_field.name == "programme":
             field.queryset = field.queryset.exclude(status=PublicationStatus.PUBLISHED)
         elif db_field.name == "study":
@@ -76,45 +73,19 @@ class PublishedEvidenceMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        programme = published_programme_of(obj)
-        if programme is not None:
-            messages.warning(request, f"“{obj}” is on the public page of {programme}: this change is live now.")
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and evidence_is_locked(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        shown = [obj for obj in objs if published_programme_of(obj)]
-        if shown and evidence_is_locked(request.user, *shown):
-            perms_needed = without_model(perms_needed, self.opts, self.has_delete_permission(request))
-            protected = [*protected, *(f"{obj} is on a published page: ask a publisher." for obj in shown)]
-        return deleted, counts, perms_needed, protected
-
-
-class PublishedEvidenceInlineMixin:
-    """The study form's publication and finding rows: read-only to analysts on a published page."""
-
-    def has_add_permission(self, request, obj=None):
-        return not evidence_is_locked(request.user, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not evidence_is_locked(request.user, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not evidence_is_locked(request.user, obj) and super().has_delete_permission(request, obj)
+        record = public_record(obj)
+        if record is not None:
+            messages.warning(request, f"“{obj}” is on the public page of {record}: this change is live now.")
 
 
 # --------------------------------------------------------------------------- studies
-class PublicationInline(PublishedEvidenceInlineMixin, WideTextInputs, admin.StackedInline):
+class PublicationInline(WideTextInputs, admin.StackedInline):
     model = Publication
     extra = 0
     fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order"]
 
 
-class FindingInline(PublishedEvidenceInlineMixin, WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):
+class FindingInline(WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):
     model = Finding
     extra = 0
     autocomplete_fields = ["outcome"]

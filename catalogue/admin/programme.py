@@ -33,14 +33,6 @@ class PendingChangesFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _read_only(inline):
-    """Make an inline instance view-only: a published programme's rows are not edited in its form."""
-    inline.has_add_permission = lambda request, obj=None: False
-    inline.has_change_permission = lambda request, obj=None: False
-    inline.has_delete_permission = lambda request, obj=None: False
-    return inline
-
-
 def _is_m2m(name):
     try:
         return Programme._meta.get_field(name).many_to_many
@@ -71,14 +63,9 @@ class PendingRevisionAdminMixin(WorkflowAdminMixin):
         return obj.has_pending_revision
 
     # ----------------------------------------------------------------- form
-    def get_inline_instances(self, request, obj=None):
-        inlines = super().get_inline_instances(request, obj)
-        # The study rows and theory of change are not part of a revision: on a published
-        # programme they are saved live, so only a publisher may change them here.
-        published = obj is not None and obj.status == PublicationStatus.PUBLISHED
-        if published and not workflow.can_publish(request.user, Programme):
-            inlines = [_read_only(inline) for inline in inlines]
-        return inlines
+    # An analyst's edit of a published programme is saved as its pending revision. Its study rows and
+    # theory of change are not part of a revision, so PublicRecordGuard shows them read-only.
+    edits_go_to_a_revision = True
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 
 from .. import workflow
 from ..models import PublicationEvent, PublicationStatus
+from .base import without_model
 
 WORKFLOW_FIELDS = ("status", "published_on")
 
@@ -263,8 +264,3 @@ class WorkflowAdminMixin:
 
 def _message(error) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else (str(error) or "Not allowed.")
-
-
-def without_model(perms_needed, opts, may_delete_the_model):
-    """Drop the model itself from the missing permissions when only a workflow guard refused it."""
-    return set(perms_needed) - {opts.verbose_name} if may_delete_the_model else perms_needed
