@@ -29,6 +29,12 @@ from .models import (
     TheoryOfChangeStep,
 )
 
+PUBLISHER_ONLY_EVIDENCE = (
+    "Only a publisher can change the evidence on a published programme's page. To propose new "
+    "evidence, enter the study with no programme, add its publications and findings, and ask a "
+    "publisher to attach it."
+)
+
 Owner = Callable[[Model], Model | None]
 _OWNERS: dict[type[Model], list[Owner]] = {}
 
@@ -46,7 +52,7 @@ def shown_by(*models: type[Model]):
 
 def public_record(obj) -> Model | None:
     """The published record whose public page shows `obj` (possibly `obj` itself), or None."""
-    if obj is None or obj.pk is None:
+    if obj is None:
         return None
     for owner in _OWNERS.get(type(obj), []):
         record = owner(obj)
@@ -60,11 +66,14 @@ def publish_permission(record: Model) -> str:
     return f"{record._meta.app_label}.publish_{record._meta.model_name}"
 
 
-def may_change(user, obj) -> bool:
-    """Whether `user` may change or delete `obj`: always unless it is shown on a public page, then
-    only with the permission to publish that page. No user is an operator's script: allowed."""
-    record = public_record(obj)
-    return record is None or user is None or user.has_perm(publish_permission(record))
+def may_change(user, *objs) -> bool:
+    """Whether `user` may change or delete these rows (or, for an unsaved or edited row, write it
+    where it now points): yes unless one is shown on a public page whose publish permission the
+    user lacks. No user is an operator's script: allowed."""
+    if user is None:
+        return True
+    records = [public_record(obj) for obj in objs]
+    return all(record is None or user.has_perm(publish_permission(record)) for record in records)
 
 
 def refusal(obj) -> str:
@@ -78,19 +87,18 @@ def refusal(obj) -> str:
 
 
 @shown_by(Programme)
-def _programme(programme: Programme):
-    return programme if programme.is_public else None
+def _programme(programme: Programme | None):
+    return programme if programme is not None and programme.is_public else None
 
 
 @shown_by(Study)
-def _study(study: Study):
-    programme = study.programme
-    return programme if programme is not None and programme.is_public else None
+def _study(study: Study | None):
+    return _programme(study.programme) if study is not None else None
 
 
 @shown_by(Publication, Finding)
 def _evidence_row(row):
-    return _study(row.study)
+    return _study(row.study) if row.study_id else None
 
 
 @shown_by(TheoryOfChangeStep, SourceClassification)
@@ -100,11 +108,15 @@ def _programme_row(row):
 
 @shown_by(Collection)
 def _collection(collection: Collection):
+    if collection.pk is None:
+        return None
     return collection.programmes.published().order_by("name").first()
 
 
 @shown_by(AgeGroup, LevelOfNeed, DeliveryModel, Setting, Country)
 def _lookup(lookup):
+    if lookup.pk is None:
+        return None
     # Every programme field, and a study's countries, that can point at this lookup.
     uses = Q()
     for field in Programme._meta.many_to_many:
@@ -117,4 +129,6 @@ def _lookup(lookup):
 
 @shown_by(Outcome)
 def _outcome(outcome: Outcome):
+    if outcome.pk is None:
+        return None
     return Programme.objects.published().filter(studies__findings__outcome=outcome).order_by("name").first()

@@ -16,8 +16,8 @@ from django.utils.formats import sanitize_separators
 from import_export import fields, resources, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
+from .permissions import PUBLISHER_ONLY_EVIDENCE, may_change
 from .services import refresh_derived_data
-from .workflow_admin import PUBLISHER_ONLY_EVIDENCE, evidence_is_locked
 
 
 class KeyWidget(widgets.ForeignKeyWidget):
@@ -236,7 +236,7 @@ class CatalogueResource(resources.ModelResource):
         # The admin's rule for imports too: only a publisher changes evidence on a published page,
         # whether the row edits such evidence or would move evidence onto or off such a page.
         stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
-        if evidence_is_locked(getattr(self, "importing_user", None), instance, stored):
+        if not may_change(getattr(self, "importing_user", None), instance, stored):
             errors.setdefault(NON_FIELD_ERRORS, []).append(PUBLISHER_ONLY_EVIDENCE)
         if errors:
             raise ValidationError(errors)

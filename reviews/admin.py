@@ -7,10 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalogue.admin import RECORD_FIELDSET, RecordedAdmin
-from catalogue.workflow_admin import ChangeNoteForm, PublicationEventInline, StatusWorkflowMixin
+from catalogue.admin.base import RECORD_FIELDSET, RecordedAdmin
+from catalogue.admin.workflow import ChangeNoteForm, PublicationEventInline, WorkflowAdminMixin
 
-from . import publishing
 from .models import BIAS_DOMAIN_ORDER, Analysis, AnalysisRow, IncludedStudy, Review, ReviewPublicationEvent, RiskOfBias
 
 
@@ -68,12 +67,11 @@ class ReviewChangeNoteForm(ChangeNoteForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(StatusWorkflowMixin, RecordedAdmin):
-    """Status moves only through the workflow buttons and actions (reviews/publishing.py); edits to a
+class ReviewAdmin(WorkflowAdminMixin, RecordedAdmin):
+    """Status moves only through the workflow buttons and actions (catalogue/workflow.py); edits to a
     published review are live, as its change form says."""
 
     change_form_template = "admin/reviews/review/change_form.html"
-    workflow_services = publishing
     event_inline = ReviewPublicationEventInline
     change_note_form = ReviewChangeNoteForm
     list_display = ["short_citation", "title", "kind", "year", "status", "included_count", "analysis_count"]

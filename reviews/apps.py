@@ -6,5 +6,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        # Tells catalogue.permissions which public review pages show which rows.
-        from . import permissions  # noqa: F401
+        # Registers Review with the editorial workflow, and tells catalogue.permissions which public
+        # review pages show which rows, once the models are loaded.
+        from . import permissions, workflow  # noqa: F401

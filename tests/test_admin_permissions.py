@@ -64,7 +64,7 @@ def url(row, action):
 
 def test_every_public_row_is_read_only_and_undeletable_for_an_analyst(role_analyst_client):
     build_catalogue()
-    checked = 0
+    checked = set()
     for row in admin_rows():
         if public_record(row) is None or isinstance(row, Programme):
             continue
@@ -73,14 +73,25 @@ def test_every_public_row_is_read_only_and_undeletable_for_an_analyst(role_analy
         assert page.context["has_change_permission"] is False, f"{row._meta.model_name} {row} is editable"
         assert role_analyst_client.post(url(row, "change"), {}).status_code == 403, row
         assert role_analyst_client.get(url(row, "delete")).status_code == 403, row
-        checked += 1
-    # 5 programme rows and 5 review rows, plus the lookups, outcome and collection the programme uses.
-    assert checked >= 12
+        checked.add(row._meta.model_name)
+    # Every kind the admin edits on its own page (theory-of-change steps, risk of bias and analysis
+    # rows are edited inline, checked below).
+    assert checked == {
+        "study",
+        "publication",
+        "finding",
+        "collection",
+        "country",
+        "outcome",
+        "review",
+        "includedstudy",
+        "analysis",
+    }
 
 
 def test_every_private_row_is_editable_and_deletable_by_an_analyst(role_analyst_client):
     build_catalogue()
-    checked = 0
+    checked = set()
     for row in admin_rows():
         if public_record(row) is not None:
             continue
@@ -89,8 +100,8 @@ def test_every_private_row_is_editable_and_deletable_by_an_analyst(role_analyst_
         assert page.context["has_change_permission"] is True, f"{row._meta.model_name} {row} is read-only"
         may_delete = row._meta.model_name not in {"programme", "review"}  # publishers only (catalogue/roles.py)
         assert (role_analyst_client.get(url(row, "delete")).status_code == 200) is may_delete, row
-        checked += 1
-    assert checked >= 12
+        checked.add(row._meta.model_name)
+    assert {"programme", "study", "finding", "collection", "country", "outcome", "review", "analysis"} <= checked
 
 
 def test_a_published_programme_is_edited_through_a_pending_revision_not_deleted(role_analyst_client):
@@ -125,3 +136,31 @@ def test_a_publisher_may_change_and_delete_public_evidence(publisher_client):
 
     assert publisher_client.get(url(finding, "change")).context["has_change_permission"] is True
     assert publisher_client.get(url(finding, "delete")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("parent", "inline_field"),
+    [
+        ("includedstudy", "risk_of_bias-0-judgement"),
+        ("analysis", "rows-0-label"),
+        ("review", "included_studies-0-study"),
+    ],
+)
+def test_inlines_under_a_published_review_are_read_only_for_an_analyst(role_analyst_client, parent, inline_field):
+    build_catalogue()
+    model = next(m for m in admin.site._registry if m._meta.model_name == parent)
+    public = next(row for row in model._default_manager.all() if public_record(row) is not None)
+    private = next(row for row in model._default_manager.all() if public_record(row) is None)
+
+    assert f'name="{inline_field}"' not in role_analyst_client.get(url(public, "change")).content.decode()
+    assert f'name="{inline_field}"' in role_analyst_client.get(url(private, "change")).content.decode()
+
+
+def test_theory_of_change_of_a_published_programme_is_read_only_for_an_analyst(role_analyst_client):
+    build_catalogue()
+
+    public = role_analyst_client.get(url(Programme.objects.get(name="Public Start"), "change")).content.decode()
+    private = role_analyst_client.get(url(Programme.objects.get(name="Private Start"), "change")).content.decode()
+
+    assert 'name="theory_of_change-0-text"' not in public
+    assert 'name="theory_of_change-0-text"' in private

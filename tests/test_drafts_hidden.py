@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from catalogue import publishing
+from catalogue import workflow
 from catalogue.models import PublicationStatus
 from tests.factories import (
     CollectionFactory,
@@ -34,7 +34,7 @@ def hidden(request, publisher):
     secret = DraftProgrammeFactory(name="Zebra Secret Programme", slug="zebra-secret", acronym="ZEBRA")
     for programme in (shown, secret):
         FindingFactory(study__programme=programme, outcome=outcome)
-        publishing.publish(programme=programme, user=publisher, change_note="First published.")
+        workflow.publish(obj=programme, user=publisher, change_note="First published.")
     collection = CollectionFactory(name="Attachment", slug="attachment-collection")
     collection.programmes.add(shown, secret)
     published_on = None if request.param != PublicationStatus.ARCHIVED else secret.published_on

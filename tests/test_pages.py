@@ -340,3 +340,10 @@ def test_skip_link_is_the_first_keyboard_stop(live_server, browser):
     focused = page.evaluate("document.activeElement.textContent.trim()")
 
     assert focused == "Skip to main content"
+
+
+def test_favicon_ico_redirects_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

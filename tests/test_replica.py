@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.publishing import publish
+from catalogue.workflow import publish
 from tests.conftest import skip_or_fail
 from tests.factories import DraftProgrammeFactory
 
@@ -73,7 +73,7 @@ def test_public_page_is_read_from_the_replica_and_changes_once_published_there(c
     wait_for_replay(replica)
     assert client.get(url).status_code == 404  # a draft is not public, on the replica either
 
-    publish(programme=programme, user=superuser, change_note="First publication.")
+    publish(obj=programme, user=superuser, change_note="First publication.")
     wait_for_replay(replica)
     with replica.cursor() as cursor:
         cursor.execute("SELECT status FROM catalogue_programme WHERE id = %s", [programme.pk])

@@ -1,4 +1,4 @@
-"""Template data for the workflow partials."""
+"""Template data for the workflow partials: the rating history and what each publication changed."""
 
 from django import template
 

@@ -217,7 +217,7 @@ class ReviewPublicationEvent(models.Model):
     """One publisher decision about a review: published, unpublished or archived; who made it, when and why.
 
     The review's counterpart of catalogue's PublicationEvent, without its ratings (a review has none);
-    written only by reviews/publishing.py.
+    written only by the workflow services (catalogue/workflow.py).
     """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="publication_events")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue import services
-from catalogue.admin_evidence import FindingAdminForm
+from catalogue.admin.computed import FindingAdminForm
 from catalogue.models import DesignType, EffectSource, Finding, Programme
 from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import Collection, Finding, Programme, Publication, Study, TheoryOfChangeStep
-from tests.catalogue.test_workflow import programme_form
+from tests.catalogue.test_admin_workflow import programme_form
 from tests.factories import (
     CollectionFactory,
     DraftProgrammeFactory,

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from catalogue import publishing
+from catalogue import workflow
 from catalogue.exchange import catalogue_models, dumps, export_catalogue, import_catalogue
 from catalogue.models import (
     AgeGroup,
@@ -59,10 +59,10 @@ def make_catalogue(publisher):
     )
     FindingFactory(study=StudyFactory(programme=None, number=None, citation_label="Review-only trial (1999)"))
     CollectionFactory().programmes.add(programme)
-    publishing.publish(programme=programme, user=publisher, change_note="First published at level 3.")
+    workflow.publish(obj=programme, user=publisher, change_note="First published at level 3.")
     programme.refresh_from_db()
     programme.summary = "An edited summary waiting for a publisher."
-    publishing.save_revision(programme=programme, m2m={}, user=publisher)
+    workflow.save_revision(obj=programme, m2m={}, user=publisher)
     return programme
 
 
@@ -159,7 +159,7 @@ def test_a_pending_revision_survives_a_move_to_another_database(publisher, publi
     programme = make_catalogue(publisher)
     atlantis = Country.objects.get(slug="atlantis")
     programme.summary = "Now delivered in Atlantis too."
-    publishing.save_revision(programme=programme, m2m={"countries": [atlantis]}, user=publisher)
+    workflow.save_revision(obj=programme, m2m={"countries": [atlantis]}, user=publisher)
     data = json.loads(dumps(export_catalogue()))
 
     wipe_catalogue()
@@ -169,7 +169,7 @@ def test_a_pending_revision_survives_a_move_to_another_database(publisher, publi
     assert Country.objects.get(slug="atlantis").pk != atlantis.pk  # the move really changed the ids
     page = publisher_client.get(f"/admin/catalogue/programme/{moved.pk}/change/")
     assert page.status_code == 200
-    publishing.publish(programme=moved, user=publisher, change_note="Published after the move.")
+    workflow.publish(obj=moved, user=publisher, change_note="Published after the move.")
     moved.refresh_from_db()
     assert moved.summary == "Now delivered in Atlantis too."
     assert list(moved.countries.values_list("slug", flat=True)) == ["atlantis"]

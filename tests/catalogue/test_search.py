@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalogue import publishing
+from catalogue import workflow
 from catalogue.models import Programme, PublicationStatus
 from catalogue.search import build_search_document, clean_query
 from catalogue.services import refresh_search_documents
@@ -132,10 +132,10 @@ def test_admin_programme_save_refreshes_search_document(analyst_client):
 def test_publishing_a_revision_refreshes_search_document(publisher):
     programme = searchable(name="Social Baby", summary="Home visits for mothers.")
     programme.summary = "Coaching on a newborn's social abilities."
-    publishing.save_revision(programme=programme, m2m={}, user=publisher)
+    workflow.save_revision(obj=programme, m2m={}, user=publisher)
     assert names_found("newborn") == []  # pending: the public page and search are unchanged
 
-    publishing.publish(programme=programme, user=publisher, change_note="Summary reworded.")
+    workflow.publish(obj=programme, user=publisher, change_note="Summary reworded.")
 
     assert names_found("newborn") == ["Social Baby"]
 

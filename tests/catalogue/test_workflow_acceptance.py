@@ -5,11 +5,12 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from catalogue import publishing
+from catalogue import workflow
 from catalogue.feeds import describe_publication
 from catalogue.models import PendingRevision, Programme
+from catalogue.revisions import revision_changes
 from catalogue.templatetags.workflow_tags import rating_changes
-from tests.catalogue.test_workflow import change_url, programme_form
+from tests.catalogue.test_admin_workflow import change_url, programme_form
 from tests.factories import DraftProgrammeFactory, ProgrammeFactory, PublicationEventFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_revision_changes_ignore_line_endings_posted_by_the_browser(role_analyst
     )
 
     revision = PendingRevision.objects.get(programme=programme)
-    assert [label for label, _, _ in publishing.revision_changes(revision)] == ["summary"]
+    assert [label for label, _, _ in revision_changes(revision)] == ["summary"]
     assert revision.data["fields"]["description"] == TEXT
 
 
@@ -39,7 +40,7 @@ def test_revision_changes_ignore_line_endings_in_stored_revision(role_analyst_cl
     revision.data["fields"]["description"] = TEXT.replace("\n", "\r\n")  # saved before the fix
     revision.save()
 
-    assert [label for label, _, _ in publishing.revision_changes(revision)] == ["summary"]
+    assert [label for label, _, _ in revision_changes(revision)] == ["summary"]
 
 
 @pytest.mark.parametrize("live", [TEXT, TEXT.replace("\n", "\r\n")], ids=["stored-lf", "stored-crlf"])
@@ -50,7 +51,7 @@ def test_publishing_revision_does_not_rewrite_unchanged_text(role_analyst_client
         programme_form(programme, description=TEXT.replace("\n", "\r\n"), summary="New summary."),
     )
 
-    publishing.publish(programme=programme, user=publisher, change_note="Summary reworded.")
+    workflow.publish(obj=programme, user=publisher, change_note="Summary reworded.")
 
     programme.refresh_from_db()
     assert (programme.summary, programme.description) == ("New summary.", live)
@@ -65,7 +66,7 @@ def test_revision_keeps_a_real_text_change(role_analyst_client):
         change_url(programme), programme_form(programme, description="Rewritten.\r\n\r\nEntirely.")
     )
 
-    changes = publishing.revision_changes(PendingRevision.objects.get(programme=programme))
+    changes = revision_changes(PendingRevision.objects.get(programme=programme))
     assert changes == [("description", TEXT, "Rewritten.\n\nEntirely.")]
 
 
@@ -116,11 +117,11 @@ def test_describe_publication_says_what_changed_in_plain_words(ratings, summary)
 
 def test_changes_feed_first_publication_never_shows_an_unchanged_arrow(client, role_analyst_client, publisher):
     programme = DraftProgrammeFactory(name="Unrated Programme", evidence_level=None, cost_rating=None)
-    publishing.publish(programme=programme, user=publisher, change_note="First published.")
+    workflow.publish(obj=programme, user=publisher, change_note="First published.")
     rated = DraftProgrammeFactory(name="Rated Programme", evidence_level=3)
-    publishing.publish(programme=rated, user=publisher, change_note="First published.")
+    workflow.publish(obj=rated, user=publisher, change_note="First published.")
     role_analyst_client.post(change_url(rated), programme_form(rated, summary="Typo fixed."))
-    publishing.publish(programme=rated, user=publisher, change_note="Typo fixed.")
+    workflow.publish(obj=rated, user=publisher, change_note="Typo fixed.")
 
     content = client.get("/feeds/changes/").content.decode()
 
@@ -132,11 +133,11 @@ def test_changes_feed_first_publication_never_shows_an_unchanged_arrow(client, r
 
 def test_rating_history_lists_first_publication_and_real_rating_changes_only(publisher, role_analyst_client):
     programme = DraftProgrammeFactory(evidence_level=3)
-    publishing.publish(programme=programme, user=publisher, change_note="First published.")
+    workflow.publish(obj=programme, user=publisher, change_note="First published.")
     role_analyst_client.post(change_url(programme), programme_form(programme, summary="Typo fixed."))
-    publishing.publish(programme=programme, user=publisher, change_note="Typo fixed.")
+    workflow.publish(obj=programme, user=publisher, change_note="Typo fixed.")
     role_analyst_client.post(change_url(programme), programme_form(programme, evidence_plus="on"))
-    publishing.publish(programme=programme, user=publisher, change_note="Stronach (2013) follow-up.")
+    workflow.publish(obj=programme, user=publisher, change_note="Stronach (2013) follow-up.")
 
     programme = Programme.objects.prefetch_related("publication_events").get(pk=programme.pk)
     html = render_to_string("catalogue/_rating_history.html", {"programme": programme})
@@ -151,7 +152,7 @@ def test_rating_history_lists_first_publication_and_real_rating_changes_only(pub
 # --------------------------------------------------------------------------- admin history page
 def test_admin_history_shows_no_none_for_a_missing_change_reason(publisher_client, publisher):
     programme = DraftProgrammeFactory(name="Reasonless Programme")  # created with no change reason
-    publishing.publish(programme=programme, user=publisher, change_note="First published at level 3.")
+    workflow.publish(obj=programme, user=publisher, change_note="First published at level 3.")
 
     response = publisher_client.get(reverse("admin:catalogue_programme_history", args=[programme.pk]))
 

@@ -1,17 +1,14 @@
-"""The review workflow: only publishers publish, unpublish and archive (reviews/publishing.py), with a
+"""The review workflow: only publishers publish, unpublish and archive (reviews/workflow.py), with a
 change note; status is never edited in the form; published reviews are archived, not deleted.
 
 The public list and draft detail are covered in test_views.py; here, what the workflow adds."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from catalogue.models import PublicationEventKind, PublicationStatus
-from reviews import publishing
+from catalogue import workflow
+from catalogue.models import PublicationStatus
 from reviews.models import Review, ReviewPublicationEvent
 from tests.factories import ReviewFactory
 
@@ -56,106 +53,8 @@ def review_form(review, **overrides):
     return data
 
 
-# --------------------------------------------------------------------------- services
-def test_analyst_cannot_publish_review_through_the_service(role_analyst):
-    review = draft_review()
-
-    with pytest.raises(PermissionDenied):
-        publishing.publish(review=review, user=role_analyst, change_note="First published.")
-
-    assert status_of(review) == PublicationStatus.DRAFT
-    assert not ReviewPublicationEvent.objects.exists()
-
-
-@pytest.mark.parametrize("step", [publishing.unpublish, publishing.archive])
-def test_analyst_cannot_unpublish_or_archive_review(role_analyst, step):
-    review = ReviewFactory()
-
-    with pytest.raises(PermissionDenied):
-        step(review=review, user=role_analyst, change_note="Sneaky.")
-
-    assert status_of(review) == PublicationStatus.PUBLISHED
-
-
-def test_publisher_publishes_review_with_date_and_event(publisher):
-    review = draft_review()
-
-    event = publishing.publish(review=review, user=publisher, change_note="  First published.  ")
-
-    review.refresh_from_db()
-    assert review.status == PublicationStatus.PUBLISHED
-    assert review.published_on == datetime.date.today()
-    assert (event.kind, event.published_by, event.change_note) == (
-        PublicationEventKind.PUBLISHED,
-        publisher,
-        "First published.",
-    )
-    assert review.history.first().history_change_reason == "First published."
-
-
-def test_republishing_an_archived_review_keeps_its_first_published_date(publisher):
-    review = ReviewFactory(status=PublicationStatus.ARCHIVED, published_on=datetime.date(2020, 5, 1))
-
-    publishing.publish(review=review, user=publisher, change_note="Back: the withdrawal was a mistake.")
-
-    review.refresh_from_db()
-    assert review.status == PublicationStatus.PUBLISHED
-    assert review.published_on == datetime.date(2020, 5, 1)
-
-
-@pytest.mark.parametrize(
-    ("step", "status"),
-    [
-        (publishing.publish, PublicationStatus.DRAFT),
-        (publishing.unpublish, PublicationStatus.PUBLISHED),
-        (publishing.archive, PublicationStatus.PUBLISHED),
-    ],
-    ids=["publish", "unpublish", "archive"],
-)
-def test_publisher_step_without_change_note_is_refused_and_writes_nothing(publisher, step, status):
-    review = ReviewFactory(status=status, published_on=datetime.date(2024, 1, 1))
-
-    with pytest.raises(ValidationError, match="change note"):
-        step(review=review, user=publisher, change_note="   ")
-
-    assert status_of(review) == status
-    assert not ReviewPublicationEvent.objects.exists()
-
-
-def test_publishing_a_published_review_is_refused(publisher):
-    review = ReviewFactory()
-
-    with pytest.raises(ValidationError, match="cannot be published"):
-        publishing.publish(review=review, user=publisher, change_note="Again.")
-
-    assert not ReviewPublicationEvent.objects.exists()
-
-
-def test_unpublish_returns_review_to_draft_and_off_the_public_site(publisher, client):
-    review = ReviewFactory()
-
-    publishing.unpublish(review=review, user=publisher, change_note="Superseded by the 2024 update.")
-
-    assert status_of(review) == PublicationStatus.DRAFT
-    assert client.get(review.get_absolute_url()).status_code == 404
-
-
-def test_analyst_submits_and_returns_review_to_draft(role_analyst):
-    review = draft_review()
-
-    publishing.submit_for_review(review=review, user=role_analyst)
-    submitted = status_of(review)
-    publishing.return_to_draft(review=review, user=role_analyst)
-
-    assert submitted == PublicationStatus.IN_REVIEW
-    assert status_of(review) == PublicationStatus.DRAFT
-
-
-def test_submitting_a_published_review_is_refused(role_analyst):
-    with pytest.raises(ValidationError, match="Only a draft"):
-        publishing.submit_for_review(review=ReviewFactory(), user=role_analyst)
-
-
+# --------------------------------------------------------------------------- roles
+# The services themselves are tested for reviews and programmes alike in tests/catalogue/test_workflow.py.
 def test_roles_give_publishers_the_publish_permission_and_nobody_edits_events():
     analyst, publisher = Group.objects.get(name="analyst"), Group.objects.get(name="publisher")
 
@@ -293,7 +192,7 @@ def test_editing_a_published_review_says_it_is_live(publisher_client):
 
 def test_review_change_form_shows_its_publication_log(publisher, publisher_client):
     review = draft_review()
-    publishing.publish(review=review, user=publisher, change_note="Checked by Sam.")
+    workflow.publish(obj=review, user=publisher, change_note="Checked by Sam.")
 
     response = publisher_client.get(change_url(review))
 
@@ -344,7 +243,20 @@ def test_archived_review_is_neither_listed_nor_shown(client):
 def test_review_published_through_the_workflow_is_listed_and_shown(publisher, client):
     review = draft_review(title="Newly published review")
 
-    publishing.publish(review=review, user=publisher, change_note="First published.")
+    workflow.publish(obj=review, user=publisher, change_note="First published.")
 
     assert b"Newly published review" in client.get(reverse("reviews:review-list")).content
     assert client.get(review.get_absolute_url()).status_code == 200
+
+
+def test_analyst_sees_a_published_review_read_only_and_told_why(role_analyst_client):
+    review = ReviewFactory(title="Old title")
+
+    content = role_analyst_client.get(change_url(review)).content.decode()
+    response = role_analyst_client.post(change_url(review), review_form(review, title="New title"))
+
+    assert "only a publisher can change it" in content
+    assert 'name="title"' not in content
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.title == "Old title"

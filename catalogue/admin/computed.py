@@ -1,17 +1,16 @@
-"""Admin additions for computed evidence: read-only effect sizes, the supported rating, cost bands.
+"""Computed evidence in the admin: read-only effect sizes, explained; the supported rating beside
+the published one; the cost band set from the unit cost.
 
-Kept apart from admin.py so the analysts' forms read as they did; admin.py mixes these in.
-Every save that can change a programme's supported rating recomputes it here, in the admin,
-where the write happens (no signals).
+The rating is recomputed by `services.refresh_derived_data`, which every entry point calls once a
+write is done (in the admin: `base.RefreshesDerivedDataAdmin`); nothing here writes derived data.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from .effects import finding_consistency_warnings
-from .models import Finding, Programme
-from .services import recompute_programme_rating
+from ..effects import finding_consistency_warnings
+from ..models import Finding
 
 COMPUTED_EFFECT_FIELDS = ("effect_size_type", "effect_size", "ci_low", "ci_high", "improvement_index")
 
@@ -92,21 +91,9 @@ class FindingEvidenceAdminMixin:
 
     def save_model(self, request, obj, form, change):
         typed = {name: form.cleaned_data.get(name) for name in ("effect_size", "improvement_index")}
-        previous_programme_id = Finding.objects.filter(pk=obj.pk).values_list("study__programme", flat=True).first()
         super().save_model(request, obj, form, change)
         warn_if_typed_values_replaced(request, obj, typed)
         warn_if_labels_contradict_numbers(request, obj)
-        _recompute(request, {obj.study.programme_id, previous_programme_id})
-
-    def delete_model(self, request, obj):
-        programme_id = obj.study.programme_id
-        super().delete_model(request, obj)
-        _recompute(request, {programme_id})
-
-    def delete_queryset(self, request, queryset):
-        programme_ids = set(queryset.values_list("study__programme", flat=True))
-        super().delete_queryset(request, queryset)
-        _recompute(request, programme_ids)
 
 
 class FindingInlineEvidenceMixin:
@@ -123,14 +110,7 @@ class FindingInlineEvidenceMixin:
 
 
 class StudyEvidenceAdminMixin:
-    """For StudyAdmin: recompute the programme's rating once the study and its findings are saved."""
-
-    def save_model(self, request, obj, form, change):
-        # Remember the programme a study is moved away from: its rating changes too.
-        self._previous_programme_id = (
-            type(obj).objects.filter(pk=obj.pk).values_list("programme", flat=True).first() if change else None
-        )
-        super().save_model(request, obj, form, change)
+    """For StudyAdmin: warnings when an inline finding's typed values are replaced or contradicted."""
 
     def save_formset(self, request, form, formset, change):
         typed = [
@@ -143,20 +123,6 @@ class StudyEvidenceAdminMixin:
             if inline_form.instance.pk:
                 warn_if_typed_values_replaced(request, inline_form.instance, values)
                 warn_if_labels_contradict_numbers(request, inline_form.instance)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _recompute(request, {form.instance.programme_id, getattr(self, "_previous_programme_id", None)})
-
-    def delete_model(self, request, obj):
-        programme_id = obj.programme_id
-        super().delete_model(request, obj)
-        _recompute(request, {programme_id})
-
-    def delete_queryset(self, request, queryset):
-        programme_ids = set(queryset.values_list("programme", flat=True))
-        super().delete_queryset(request, queryset)
-        _recompute(request, programme_ids)
 
 
 class RatingDisagreesFilter(admin.SimpleListFilter):
@@ -234,12 +200,3 @@ class ProgrammeEvidenceAdminMixin:
         super().save_model(request, obj, form, change)
         if obj.estimated_unit_cost is not None and "cost_rating" in form.changed_data:
             messages.info(request, f"The cost rating is set from the estimated unit cost: {obj.cost_rating_code}.")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _recompute(request, {form.instance.pk})
-
-
-def _recompute(request, programme_ids) -> None:
-    for programme in Programme.objects.filter(pk__in={pk for pk in programme_ids if pk is not None}):
-        recompute_programme_rating(programme=programme)
