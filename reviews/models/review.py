@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from catalogue.models import Collection, Programme, PublicationEventKind, PublicationStatus, Recorded, doi_validator
+from catalogue.search import query_words
 
 from ..choices import ReviewKind
 
@@ -57,9 +58,14 @@ class ReviewQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Reviews whose title, citation, question, summary or key messages mention the words in `text`."""
+        """Reviews whose title, citation, authors, question, summary or key messages mention every word in `text`.
+
+        The words are those the programme search would use (catalogue.search.query_words): control
+        characters dropped, punctuation ignored, at most MAX_WORDS, so a query of a thousand words
+        costs twelve conditions, not a statement the database refuses.
+        """
         query = Q()
-        for word in text.split():
+        for word in query_words(text):
             query &= (
                 Q(title__icontains=word)
                 | Q(short_citation__icontains=word)
