@@ -155,13 +155,15 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 6
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"  # says how long the lock lasts
-# The client's address behind TRUSTED_PROXY_COUNT proxies that each append to X-Forwarded-For:
-# counted from the right, so addresses a client puts in the header itself are never believed.
-# With no proxy (0) only REMOTE_ADDR counts and X-Forwarded-For is ignored.
+# The client's address behind TRUSTED_PROXY_COUNT proxies, each appending the address it heard from
+# to X-Forwarded-For: the header then holds the client and the proxies before the last one. ipware
+# counts only those listed proxies, and (strict by default) believes a header of exactly that length;
+# anything a client adds makes it longer, so the sign-in is keyed on the proxy's address instead of
+# an address of the client's choosing. With no proxy (0) X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
