@@ -21,10 +21,10 @@ class RefuseDemoAccountsBackend:
     def authenticate(self, request, username=None, **kwargs):
         if username in DEMO_USERNAMES and not settings.DEBUG:
             raise PermissionDenied("Demo accounts can sign in only on a local run (DEBUG on).")
-        return None
+        return None  # not a demo account, or a local run: the next backend decides
 
-    def get_user(self, user_id):
-        return None
+    # No get_user(): Django's test client and session code take the first backend that has one to
+    # load the signed-in user, and that must remain ModelBackend.
 
 
 def describe_duration(delta) -> str:
