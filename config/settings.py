@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # After authentication and CSP, so its 413 page has the user and the page's headers.
     "config.middleware.RequestTooBigMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Who is signed in, for the private import store (config/import_store.py).
+    "config.import_store.CurrentUserMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,3 +274,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Importing adds records, so it takes the add permission; exporting takes view.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Uploaded import files wait for the confirm step in a private store: names are unguessable, tied to
+# the user who uploaded, and expire (IMPORT_STORE_MAX_AGE seconds). IMPORT_STORE_DIR: where they wait
+# (default: a "guidebook-imports" folder in the system temporary directory).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "config.import_store.PrivateImportStore"
+IMPORT_STORE_DIR = env_str("IMPORT_STORE_DIR")
+IMPORT_STORE_MAX_AGE = env_int("IMPORT_STORE_MAX_AGE", 3600)
