@@ -173,3 +173,20 @@ def test_a_pending_revision_survives_a_move_to_another_database(publisher, publi
     moved.refresh_from_db()
     assert moved.summary == "Now delivered in Atlantis too."
     assert list(moved.countries.values_list("slug", flat=True)) == ["atlantis"]
+
+
+@pytest.mark.postgres
+def test_full_text_search_works_after_import_catalogue_into_postgresql(publisher, client, tmp_path):
+    # The export carries no search vector; the import must build it, or every search finds nothing.
+    make_catalogue(publisher)
+    path = tmp_path / "export.json"
+    call_command("export_catalogue", str(path), stdout=StringIO())
+    wipe_catalogue()
+
+    call_command("import_catalogue", str(path), stdout=StringIO())
+
+    programme = Programme.objects.get(name="Infant-Parent Psychotherapy")
+    assert programme.search_vector
+    assert list(Programme.objects.search("psychotherapy")) == [programme]
+    response = client.get("/programmes/", {"q": "psychotherapy"})
+    assert "Infant-Parent Psychotherapy" in response.text
