@@ -9,6 +9,7 @@ one example row are in static/import-templates/.
 """
 
 import math
+import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
@@ -129,6 +130,18 @@ class FloatNumberWidget(widgets.FloatWidget):
         return number
 
 
+class TextWidget(widgets.CharWidget):
+    """Text as typed, minus control characters a spreadsheet can carry but a page cannot show:
+    NUL, which PostgreSQL refuses outright, and the rest of Unicode's "C" categories. Line breaks
+    and tabs stay."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row=row, **kwargs)
+        if text is None or text.isprintable():
+            return text
+        return "".join(ch for ch in text if ch in "\n\r\t" or not unicodedata.category(ch).startswith("C"))
+
+
 class YesNoWidget(widgets.BooleanWidget):
     TRUE_WORDS = {"1", "1.0", "true", "yes"}  # "1.0": a spreadsheet's number 1
     FALSE_WORDS = {"0", "0.0", "false", "no"}
@@ -198,7 +211,8 @@ class CatalogueResource(resources.ModelResource):
         "NullBooleanField": YesNoWidget,
         # The library reads a TextField through the plain widget, so an empty Excel cell became
         # NULL and the database refused the row; text columns are text, empty when blank.
-        "TextField": widgets.CharWidget,
+        "CharField": TextWidget,
+        "TextField": TextWidget,
     }
 
     @classmethod

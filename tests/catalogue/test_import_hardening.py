@@ -160,3 +160,79 @@ def test_new_findings_with_blank_ids_are_not_duplicates(ipp):
 
     assert not result.has_validation_errors(), messages(result)
     assert Finding.objects.count() == 2
+
+
+# --- standing guard: every bad file of issue 10, each refused whole with its row and column ------
+GOOD_ROW = ["ipp", 1, "Good et al (2006)", 2006, "rct", 3, 189]
+BAD_STUDY_FILES = [
+    # (id, header, bad row as row 2, text the message must contain)
+    ("blank-required-text", STUDY_COLUMNS, ["ipp", 2, None, 2006, "rct", 3, 50], "citation_label"),
+    ("unreadable-number", STUDY_COLUMNS, ["ipp", 2, "B (2006)", 2006, "rct", 3, "many"], "sample_size"),
+    ("zero-sample-size", STUDY_COLUMNS, ["ipp", 2, "B (2006)", 2006, "rct", 3, 0], "sample_size"),
+    ("year-out-of-range", STUDY_COLUMNS, ["ipp", 2, "B (1850)", 1850, "rct", 3, 50], "year"),
+    ("unknown-code", STUDY_COLUMNS, ["ipp", 2, "B (2006)", 2006, "survey", 3, 50], "design"),
+    ("unknown-programme", STUDY_COLUMNS, ["nope", 2, "B (2006)", 2006, "rct", 3, 50], "programme"),
+    ("duplicate-key", STUDY_COLUMNS, ["ipp", 1, "Again (2007)", 2007, "rct", 3, 50], "number"),
+    (
+        "oversize-narrative",
+        [*STUDY_COLUMNS, "design_narrative"],
+        ["ipp", 2, "B (2006)", 2006, "rct", 3, 50, "x" * 20_001],
+        "design_narrative",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "bad_row", "column"), [f[1:] for f in BAD_STUDY_FILES], ids=[f[0] for f in BAD_STUDY_FILES]
+)
+def test_each_bad_file_writes_nothing_and_names_row_and_column(ipp, header, bad_row, column):
+    good = GOOD_ROW + [None] * (len(header) - len(GOOD_ROW))
+    content = workbook(header, good, bad_row)
+
+    result = import_xlsx(StudyResource, content)
+
+    assert not Study.objects.exists()
+    shown = messages(result)
+    assert "Traceback" not in shown
+    invalid = {row.number: row for row in result.invalid_rows}
+    assert 2 in invalid, shown
+    assert column in str(invalid[2].error_dict), shown  # the column's key, or named in the message
+
+
+def test_bad_publication_link_writes_nothing_and_names_row_and_column(ipp):
+    StudyFactory(programme=ipp, number=1)
+    content = workbook(
+        ["study", "authors", "year", "title", "url"],
+        ["ipp/1", "A. Author", 2001, "Good paper", "https://example.org/paper"],
+        ["ipp/1", "A. Author", 2001, "Hostile paper", "javascript:alert(1)"],
+    )
+
+    result = import_xlsx(PublicationResource, content)
+
+    assert not Publication.objects.exists()
+    assert "url" in {row.number: row for row in result.invalid_rows}[2].error_dict
+
+
+def test_control_characters_in_text_cells_are_dropped_not_sent_to_the_database(ipp):
+    # openpyxl will not write them, but a CSV (or another program's workbook) carries them.
+    text = (
+        ",".join(STUDY_COLUMNS)
+        + ",design_narrative\nipp,1,Cicchetti\x00 et al (2006),2006,rct,3,189,Line one\nline two\n"
+    )
+    text = text.replace("Line one\nline two", '"Line one\x07\nline two"')
+
+    result = StudyResource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors(), messages(result)
+    study = Study.objects.get()
+    assert study.citation_label == "Cicchetti et al (2006)"
+    assert study.design_narrative == "Line one\nline two"
+
+
+def test_control_characters_in_a_number_cell_are_an_error_naming_row_and_column(ipp):
+    text = ",".join(STUDY_COLUMNS) + "\nipp,1,B (2006),2006,rct,3,5\x00\n"
+
+    result = StudyResource().import_data(tablib.Dataset().load(text, format="csv"), dry_run=False)
+
+    assert "Row 1, column “sample_size”" in str(result.invalid_rows[0].error_dict)
+    assert not Study.objects.exists()
