@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from catalogue.exchange import ImportRefused, export_catalogue, import_catalogue
 from catalogue.models import NARRATIVE_LENGTH, Programme, Publication, Study
@@ -207,3 +208,14 @@ def test_data_dictionary_states_the_minimums_the_models_enforce():
     assert "1 or more" in row("n_c", "Findings")
     assert "http://" in row("url", "Publications")
     assert "20,000 characters" in row("design_narrative", "Studies")
+
+
+def test_admin_form_refuses_an_oversize_narrative_with_a_message(analyst_client):
+    response = analyst_client.post(
+        reverse("admin:catalogue_programme_add"),
+        {"name": "Long", "slug": "long", "summary": "One line.", "description": "x" * (NARRATIVE_LENGTH + 1)},
+    )
+
+    assert response.status_code == 200  # the form again, not a 400 or a 500
+    assert "Ensure this value has at most 20000 characters (it has 20001)." in response.text
+    assert not Programme.objects.filter(slug="long").exists()
