@@ -12,6 +12,7 @@ import math
 import unicodedata
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.db import models as db_models
 from django.utils.formats import sanitize_separators
@@ -230,6 +231,15 @@ class CatalogueResource(resources.ModelResource):
     def template_name(self) -> str:
         return f"static/import-templates/{self._meta.model._meta.model_name}.csv"
 
+    def check_size(self, dataset, max_rows):
+        """The admin previews every row in one request: a file longer than that can show in reasonable
+        time is refused with the way round it (`import_rows` passes max_rows=None)."""
+        if max_rows is not None and len(dataset) > max_rows:
+            raise ImportFileProblem(
+                f"The file has {len(dataset):,} rows; the admin imports at most {max_rows:,} at a time. Split "
+                "it, or load it on the server with `manage.py import_rows` (see docs/deployment.md)."
+            )
+
     def check_headers(self, dataset):
         """The header row names known columns and every key column; "Programme " reads as "programme".
 
@@ -326,6 +336,7 @@ class CatalogueResource(resources.ModelResource):
         self.rows_by_key = {}
         super().before_import(dataset, **kwargs)
         try:
+            self.check_size(dataset, kwargs.get("max_rows", settings.IMPORT_MAX_ROWS))
             self.check_headers(dataset)
         except ImportFileProblem:
             # Nothing below the header can be read with confidence: report the header alone.

@@ -280,3 +280,5 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "config.import_store.PrivateImportStore"
 IMPORT_STORE_DIR = env_str("IMPORT_STORE_DIR")
 IMPORT_STORE_MAX_AGE = env_int("IMPORT_STORE_MAX_AGE", 3600)
+# Rows an admin import may hold (its preview shows every row in one request); `import_rows` has no limit.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)

@@ -236,3 +236,14 @@ def test_control_characters_in_a_number_cell_are_an_error_naming_row_and_column(
 
     assert "Row 1, column “sample_size”" in str(result.invalid_rows[0].error_dict)
     assert not Study.objects.exists()
+
+
+def test_file_over_the_admin_row_limit_is_refused_with_the_way_round(ipp, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    content = workbook(STUDY_COLUMNS, *[["ipp", n, f"S{n} (2006)", 2006, "rct", 3, 10] for n in range(1, 4)])
+
+    result = import_xlsx(StudyResource, content)
+
+    assert "The file has 3 rows; the admin imports at most 2" in messages(result)
+    assert "import_rows" in messages(result)
+    assert not Study.objects.exists()

@@ -102,3 +102,15 @@ def test_import_rows_needs_a_staff_user_with_the_add_permission(tmp_path, django
 
     assert "No active staff user" in run("study", str(path), "--user", "nobody")[2]
     assert "add permission" in run("study", str(path), "--user", "visitor")[2]
+
+
+def test_import_rows_has_no_admin_row_limit(tmp_path, ipp, role_analyst, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    rows = "".join(f"ipp,{n},S{n} (2006),2006,rct,3,10\n" for n in range(1, 4))
+    path = tmp_path / "studies.csv"
+    path.write_text(",".join(STUDY_COLUMNS) + "\n" + rows, encoding="utf-8")
+
+    ok, _, err = run("study", str(path), "--user", role_analyst.username)
+
+    assert ok, err
+    assert Study.objects.count() == 3

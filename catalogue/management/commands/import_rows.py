@@ -52,7 +52,13 @@ class Command(BaseCommand):
         if not account.has_perm(f"catalogue.add_{model}"):
             raise CommandError(f"{user} may not import {model} rows (needs the add permission, as in the admin).")
         dataset = self.read(Path(path))
-        result = RESOURCES[model]().import_data(dataset, dry_run=dry_run, raise_errors=False, user=account)
+        result = RESOURCES[model]().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            user=account,
+            max_rows=None,  # no admin row limit here
+        )
         problems = result_messages(result)
         if problems:
             for line in problems:
