@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from catalogue.exchange import ImportRefused, export_catalogue, import_catalogue
-from catalogue.models import NARRATIVE_LENGTH, Programme, Publication, Study
+from catalogue.models import NARRATIVE_LENGTH, Programme, Publication, SourceClassification, Study
 from catalogue.resources import StudyResource
 from reviews.models import Review
 from tests.factories import (
@@ -30,13 +30,26 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def source_classification():
+    return SourceClassification.objects.create(
+        programme=ProgrammeFactory(), source="EIF workshop", source_label="EIF", classification="Established"
+    )
+
+
 HOSTILE_URLS = ["javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<script>", "ftp://x.org/a"]
 
 
 # --- links ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 @pytest.mark.parametrize(
-    ("factory", "field"), [(ProgrammeFactory, "contact_url"), (PublicationFactory, "url"), (ReviewFactory, "url")]
+    ("factory", "field"),
+    [
+        (ProgrammeFactory, "contact_url"),
+        (PublicationFactory, "url"),
+        (ReviewFactory, "url"),
+        (lambda: source_classification(), "source_url"),
+    ],
 )
 def test_non_web_links_fail_validation_on_the_field(factory, field, url):
     record = factory()
