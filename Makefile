@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
+# Settings keep DEBUG off unless told (config/settings.py): every target here is a local run or test.
+export DEBUG ?= true
 
 # Find Python 3.12 or newer: the newest named interpreter first, then plain python3.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \

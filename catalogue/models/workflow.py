@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..choices import PublicationEventKind, PublicationStatus
-from .base import Recorded
+from .base import SHORT_NOTE_LENGTH, BoundedTextField, Recorded
 from .collection import Collection
-from .programme import Programme, TheoryOfChangeStep
+from .programme import Programme
 from .studies import Finding, Publication, Study
+from .theory import TheoryOfChangeStep
 
 # Audit history, pending revisions of published programmes, and the publication log.
 # Design: docs/adr/0001-publishing.md and 0002-workflow.md. Writes go through catalogue/workflow.py.
@@ -93,9 +94,10 @@ class PublicationEvent(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="by", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    change_note = models.TextField(
+    change_note = BoundedTextField(
+        max_length=SHORT_NOTE_LENGTH,
         help_text='Why, in a sentence for commissioners, e.g. "Rating raised from 3 to 3+ after the Stronach '
-        '(2013) follow-up study".'
+        '(2013) follow-up study".',
     )
     # Stored as printed ("3+", "NL2", "NA"), so the history reads the same after the scales change.
     evidence_rating_before = models.CharField(max_length=5, blank=True)
