@@ -133,11 +133,14 @@ class RatingDisagreesFilter(admin.SimpleListFilter):
     parameter_name = "rating_check"
 
     def lookups(self, request, model_admin):
-        return [("disagrees", "Disagrees with the studies")]
+        # "No note why": what a publisher cannot publish until the note is written (workflow.require_reproduced_rating).
+        return [("disagrees", "Disagrees with the studies"), ("unexplained", "Disagrees, with no note why")]
 
     def queryset(self, request, queryset):
         if self.value() == "disagrees":
             return queryset.rating_disagrees()
+        if self.value() == "unexplained":
+            return queryset.rating_disagrees().filter(rating_difference_note="")
         return queryset
 
 

@@ -265,3 +265,13 @@ def test_compare_and_csv_give_the_note_while_the_rating_differs(client):
         "Differs": NOTE,
         "Agrees": "",
     }
+
+
+def test_changelist_finds_differing_ratings_with_no_note_why(analyst_client):
+    ProgrammeFactory(name="Explained", evidence_level=4, computed_evidence_rating="3", rating_difference_note=NOTE)
+    ProgrammeFactory(name="Unexplained", evidence_level=4, computed_evidence_rating="3", rating_difference_note="")
+    ProgrammeFactory(name="Agrees", evidence_level=3, computed_evidence_rating="3", rating_difference_note="")
+
+    response = analyst_client.get(reverse("admin:catalogue_programme_changelist"), {"rating_check": "unexplained"})
+
+    assert [programme.name for programme in response.context["cl"].queryset] == ["Unexplained"]
