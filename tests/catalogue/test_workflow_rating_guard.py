@@ -237,8 +237,17 @@ def test_programme_page_shows_the_note_beside_the_rating(client):
 
     assert "Why this rating differs from what the recorded studies support:" in html
     assert NOTE in html
-    assert "The studies recorded on this page support a rating of NL2." in html
+    assert "No study of this programme is recorded on this page yet." in html
     assert 'href="#rating-difference"' in html  # from the ratings at the top of the page
+
+
+def test_programme_page_names_the_rating_the_recorded_studies_support_beside_the_note(client):
+    programme = with_level_3_study(ProgrammeFactory(evidence_level=4, rating_difference_note=NOTE))
+
+    html = client.get(programme.get_absolute_url()).content.decode()
+
+    assert NOTE in html
+    assert "The studies recorded on this page support a rating of 3." in html
 
 
 def test_programme_page_leaves_out_a_note_once_the_studies_reproduce_the_rating(client):
