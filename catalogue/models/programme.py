@@ -422,6 +422,14 @@ class Programme(Recorded):
         "last reviewed", null=True, blank=True, help_text="When the evidence on this page was last checked."
     )
 
+    # Marks rows made by `manage.py generate_synthetic` for scale tests, so `--delete` removes only them.
+    is_synthetic = models.BooleanField(
+        "synthetic test data",
+        default=False,
+        editable=False,
+        help_text="Made by the synthetic data generator for load testing; never real evidence.",
+    )
+
     # Search text, recomputed by catalogue.services.refresh_search_documents.
     search_document = models.TextField(
         editable=False,

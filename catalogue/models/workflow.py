@@ -17,7 +17,7 @@ from .programme import Programme, TheoryOfChangeStep
 from .studies import Finding, Publication, Study
 
 # Audit history, pending revisions of published programmes, and the publication log.
-# Design: docs/adr/0001-publishing.md. Writes go through catalogue/publishing.py.
+# Design: docs/adr/0001-publishing.md and 0002-workflow.md. Writes go through catalogue/workflow.py.
 
 # A change note can be a sentence or two, longer than simple-history's default 100 characters.
 # Derived columns (search text, the supported rating) are left out: history records what people changed.

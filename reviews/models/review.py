@@ -131,6 +131,13 @@ class Review(Recorded):
         help_text="Tick for a published worked example loaded to show how pooling works. Its page says plainly "
         "that it is not evidence about any programme.",
     )
+    # Marks rows made by `manage.py generate_synthetic` for scale tests, so `--delete` removes only them.
+    is_synthetic = models.BooleanField(
+        "synthetic test data",
+        default=False,
+        editable=False,
+        help_text="Made by the synthetic data generator for load testing; never a real review.",
+    )
     programmes = models.ManyToManyField(
         Programme,
         blank=True,
@@ -210,7 +217,7 @@ class ReviewPublicationEvent(models.Model):
     """One publisher decision about a review: published, unpublished or archived; who made it, when and why.
 
     The review's counterpart of catalogue's PublicationEvent, without its ratings (a review has none);
-    written only by reviews/publishing.py.
+    written only by the workflow services (catalogue/workflow.py).
     """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="publication_events")
