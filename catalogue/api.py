@@ -23,8 +23,8 @@ from .search import MAX_QUERY_LENGTH
 
 
 def programmes_for_list():
-    """Published programmes with the lookups the list serializer shows."""
-    return Programme.objects.published().prefetch_related("age_groups", "levels_of_need", "delivery_models")
+    """Published programmes with the lookups and source classifications the list serializer shows."""
+    return Programme.objects.published().for_listing().prefetch_related("delivery_models")
 
 
 def programmes_for_detail():

@@ -22,6 +22,15 @@ def _with_evidence(queryset):
     )
 
 
+def supported_rating(*, programme: Programme) -> str:
+    """The evidence rating ``programme``'s study records support ("3+", "NL2"...), read afresh.
+
+    Reads the saved studies and findings (not any prefetched copy), whatever ``programme``'s own
+    unsaved values: a pending revision never changes studies. Writes nothing.
+    """
+    return assess(_with_evidence(Programme.objects.filter(pk=programme.pk)).get()).rating
+
+
 @transaction.atomic
 def recompute_programme_rating(*, programme: Programme) -> str:
     """Recompute and store the evidence rating ``programme``'s study records support.
@@ -30,8 +39,7 @@ def recompute_programme_rating(*, programme: Programme) -> str:
     write that changed them. Stores ``computed_evidence_rating`` with a single-column update,
     leaving every other field and ``updated_at`` alone, and returns the rating.
     """
-    fresh = _with_evidence(Programme.objects.filter(pk=programme.pk)).get()
-    rating = assess(fresh).rating
+    rating = supported_rating(programme=programme)
     Programme.objects.filter(pk=programme.pk).update(computed_evidence_rating=rating)
     programme.computed_evidence_rating = rating
     programme.__dict__.pop("assessment", None)  # the cached assessment may predate the write

@@ -301,11 +301,19 @@ class CatalogueGenerator:
             self._study(rng, k, rating_weights, significance, plan["countries"])
             for k in range(1, rng.randint(fewest, most) + 1)
         ]
+        supported = assess_studies([_study_record(s["study"], s["findings"]) for s in plan["studies"]]).rating
         if rng.random() < PUBLISHED_AGREES:
             # The published rating is a person's judgement, not derived data: most agree with the studies.
-            rating = assess_studies([_study_record(s["study"], s["findings"]) for s in plan["studies"]]).rating
-            programme.evidence_level = next(k for k, code in EVIDENCE_LEVEL_CODES.items() if code == rating.rstrip("+"))
-            programme.evidence_plus = rating.endswith("+")
+            programme.evidence_level = next(
+                k for k, code in EVIDENCE_LEVEL_CODES.items() if code == supported.rstrip("+")
+            )
+            programme.evidence_plus = supported.endswith("+")
+        elif programme.evidence_rating != supported:
+            # As the publishing workflow requires of a rating the studies do not reproduce (ADR 0004).
+            programme.rating_difference_note = (
+                f"Synthetic: published as {programme.evidence_rating} after an assessment whose newer studies "
+                f"are not recorded here; the recorded studies support {supported}."
+            )
         plan["event"].evidence_rating_after = programme.evidence_rating
         return plan
 

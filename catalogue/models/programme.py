@@ -114,6 +114,15 @@ class Programme(Recorded):
         blank=True,
         help_text="A short overview of the evidence as a whole: how many studies, which designs, where.",
     )
+    rating_difference_note = BoundedTextField(
+        "why the published rating differs from the studies",
+        max_length=NOTE_LENGTH,
+        blank=True,
+        help_text="Only when the published evidence rating is not the one the recorded studies support (shown "
+        "beside it as “rating the studies support”): say why, for commissioners, e.g. which assessment "
+        "the rating comes from and which of its studies are not yet recorded. Shown on the public page beside "
+        "the rating. A publisher cannot publish a differing rating without it; leave it empty when they agree.",
+    )
     cost_rating = models.PositiveSmallIntegerField(
         choices=CostRating,
         null=True,
@@ -469,6 +478,15 @@ class Programme(Recorded):
     def rating_disagrees(self) -> bool:
         """The published rating is set and differs from the one the study records support."""
         return bool(self.evidence_rating) and self.evidence_rating != self.assessment.rating
+
+    @property
+    def rating_difference_explained(self) -> str:
+        """The publisher's note on why the published rating differs from the one the study records support,
+        or "" when there is no rating or no note, or they agree. Compares with the stored
+        ``computed_evidence_rating``, so lists need no studies (the programme page uses the live assessment)."""
+        if not self.evidence_rating or self.evidence_rating == self.computed_evidence_rating:
+            return ""
+        return self.rating_difference_note.strip()
 
     @property
     def evidence_rating(self) -> str:

@@ -91,6 +91,8 @@ class ProgrammeQuerySet(models.QuerySet):
                 "summary",
                 "evidence_level",
                 "evidence_plus",
+                "computed_evidence_rating",
+                "rating_difference_note",
                 "cost_rating",
                 "uk_provision",
                 "uk_evaluation",

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from catalogue import workflow
 from catalogue.models import Collection, Finding, Outcome, Programme, PublicationStatus, Study
 from catalogue.synthetic import PREFIX
 from reviews.models import IncludedStudy, Review, RiskOfBias
@@ -150,3 +151,13 @@ def test_generate_synthetic_rows_render_on_the_public_pages(client):
         assert response.status_code == 200, obj
         assert PREFIX in response.text
     assert programme.name in client.get("/programmes/").text
+
+
+def test_generate_synthetic_ratings_are_reproduced_or_carry_a_publishers_note():
+    generate("--programmes", "40", "--seed", "3")
+
+    for programme in Programme.objects.all():
+        workflow.check_programme_publishable(programme)  # what publishing would ask of it
+    explained = Programme.objects.rating_disagrees().exclude(rating_difference_note="")
+    assert explained.exists()  # some synthetic ratings differ from their studies, as after new evidence
+    assert explained.count() == Programme.objects.rating_disagrees().count()
