@@ -362,7 +362,7 @@ def _fmt(value, decimals: int) -> str:
 PLAIN_DECIMALS = 2
 
 
-def _plain(value, null: float) -> str:
+def plain_number(value, null: float) -> str:
     """A number for a plain-words sentence: 2 decimals, more only where 2 would look like "no difference".
 
     Tables keep the review's printed precision; a sentence for a commissioner does not need 4 places.
@@ -395,13 +395,13 @@ def plain_words(
     differences). Whether the effect favours the intervention depends on the outcome's direction.
     """
     null = 1.0 if measure in _RATIOS else 0.0
-    interval = f"95% confidence interval {_plain(ci_low, null)} to {_plain(ci_high, null)}"
+    interval = f"95% confidence interval {plain_number(ci_low, null)} to {plain_number(ci_high, null)}"
     name = MEASURE_NAMES[measure]
-    value = f"{name} {_plain(estimate, null)}"
+    value = f"{name} {plain_number(estimate, null)}"
     if measure in _RATIOS:
         what = "likely" if measure == "RR" else "likely (in odds)"
         if estimate >= 1:
-            size = f"{_plain(estimate, null)} times as {what}"
+            size = f"{plain_number(estimate, null)} times as {what}"
         else:
             size = f"{round((1 - estimate) * 100)}% less {what}"
         than = "as" if estimate >= 1 else "than"
@@ -437,7 +437,7 @@ def describe_reported(analysis) -> str:
         name = analysis.get_effect_measure_display().split(" (")[0].lower()
         return (
             f"The review reports a {name} of "
-            f"{_plain(analysis.reported_estimate, 1.0 if analysis.effect_measure in _RATIOS else 0.0)} "
+            f"{plain_number(analysis.reported_estimate, 1.0 if analysis.effect_measure in _RATIOS else 0.0)} "
             "without a confidence interval in our source, so we cannot say how precise it is."
         )
     return plain_words(
