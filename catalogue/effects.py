@@ -163,6 +163,31 @@ def _four_places(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP) + 0
 
 
+@dataclass(frozen=True)
+class IndexRange:
+    """An improvement index and the range its effect size's 95% CI implies (``low`` ≤ ``index`` ≤ ``high``)."""
+
+    index: int
+    low: int
+    high: int
+
+
+def improvement_index_range(effect_size, ci_low, ci_high) -> IndexRange | None:
+    """The improvement index at the effect size and at each end of its 95% confidence interval.
+
+    The index is a monotone function of the effect size (100·Φ(g) − 50), so the indices at the
+    interval's ends bound the indices the data are compatible with: g = 0.50 (95% CI 0.10 to 0.88)
+    gives +19, plausible range +4 to +31. None when the effect size or either limit is missing.
+    """
+    if effect_size is None or ci_low is None or ci_high is None:
+        return None
+    return IndexRange(
+        index=statistics.improvement_index(float(effect_size)),
+        low=statistics.improvement_index(float(ci_low)),
+        high=statistics.improvement_index(float(ci_high)),
+    )
+
+
 def finding_consistency_warnings(
     *, significant: bool | None, direction: str, effect_size: Decimal | None, ci_low, ci_high
 ) -> list[str]:
