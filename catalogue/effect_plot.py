@@ -18,11 +18,13 @@ LEFT = 12
 RIGHT = WIDTH - 12
 TOP = 8
 LINE_HEIGHT = 40  # a label above, the estimate and its interval below
+DETAIL_HEIGHT = 15  # a second label line, when a finding has one
 
 
 @dataclass(frozen=True)
 class EffectLine:
-    """One finding: its label, and where its estimate and 95% CI fall (None when it has no CI)."""
+    """One finding: its label (drawn at the left) and its numbers (at the right, "0.50 (0.10 to 0.88)"),
+    and where its estimate and 95% CI fall (None when it has no CI)."""
 
     label: str
     text: str
@@ -31,6 +33,8 @@ class EffectLine:
     x: float
     x_low: float | None
     x_high: float | None
+    detail: str = ""  # a second line under the label, e.g. which measure of the outcome
+    detail_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,11 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".replace("-", "−")
 
 
-def effect_plot_geometry(findings: Sequence[tuple[str, float, float | None, float | None]]) -> EffectPlot:
-    """Lay out `(label, effect size, ci_low, ci_high)` rows on one effect-size axis with zero marked.
+def effect_plot_geometry(
+    findings: Sequence[tuple[str, float, float | None, float | None]], details: Sequence[str] = ()
+) -> EffectPlot:
+    """Lay out `(label, effect size, ci_low, ci_high)` rows on one effect-size axis with zero marked;
+    `details`, when given, adds a second label line under each row that has one.
 
     The axis is symmetric about zero and reaches the furthest estimate or limit, rounded out to a
     tick; an effect size without an interval is drawn as a dot alone.
@@ -93,6 +100,7 @@ def effect_plot_geometry(findings: Sequence[tuple[str, float, float | None, floa
     values = [0.0]
     for _, estimate, low, high in findings:
         values += [estimate] + [v for v in (low, high) if v is not None]
+    details = list(details) or [""] * len(findings)
     # Symmetric about zero, so "Favours comparison" and "Favours programme" each have half the width.
     step = _step(max(abs(v) for v in values) or 1.0)
     axis_max = math.ceil(max(abs(v) for v in values) / step) * step or step
@@ -102,21 +110,26 @@ def effect_plot_geometry(findings: Sequence[tuple[str, float, float | None, floa
         return LEFT + (value - axis_min) / (axis_max - axis_min) * (RIGHT - LEFT)
 
     lines = []
-    for index, (label, estimate, low, high) in enumerate(findings):
-        label_y = TOP + LINE_HEIGHT * index + 14
-        interval = f" (95% CI {_fmt(low)} to {_fmt(high)})" if low is not None and high is not None else ""
+    top = TOP
+    for (label, estimate, low, high), detail in zip(findings, details, strict=True):
+        label_y = top + 14
+        detail_y = label_y + DETAIL_HEIGHT if detail else label_y
+        interval = f" ({_fmt(low)} to {_fmt(high)})" if low is not None and high is not None else ""
         lines.append(
             EffectLine(
                 label=label,
                 text=f"{_fmt(estimate)}{interval}",
                 label_y=label_y,
-                y=label_y + 14,
+                y=detail_y + 14,
                 x=x_of(estimate),
                 x_low=x_of(low) if low is not None else None,
                 x_high=x_of(high) if high is not None else None,
+                detail=detail,
+                detail_y=detail_y,
             )
         )
-    axis_y = TOP + LINE_HEIGHT * len(findings) + 4
+        top += LINE_HEIGHT + (DETAIL_HEIGHT if detail else 0)
+    axis_y = top + 4
     count = round((axis_max - axis_min) / step)
     ticks = [
         AxisTick(x_of(axis_min + i * step), f"{axis_min + i * step:g}".replace("-", "−")) for i in range(count + 1)

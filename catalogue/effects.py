@@ -188,6 +188,29 @@ def improvement_index_range(effect_size, ci_low, ci_high) -> IndexRange | None:
     )
 
 
+def reported_effect_difference(reported, computed) -> str:
+    """A warning when the effect size a paper reports and the one computed from its raw data differ by
+    more than rounding, or "" when they agree (or either is missing).
+
+    Rounding allows half a unit in the last place the paper printed, assuming at least two places
+    (0.5 may have been printed 0.50): 0.42 reported agrees with 0.4249 computed, not with 0.4251.
+    """
+    if reported is None or computed is None:
+        return ""
+    reported, computed = Decimal(str(reported)), Decimal(str(computed))
+    exponent = reported.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 0)
+    allowed = Decimal(5).scaleb(-places - 1)
+    if abs(reported - computed) <= allowed:
+        return ""
+    flipped = " (the opposite sign: check “lower is better”)" if reported * computed < 0 else ""
+    return (
+        f"The paper reports an effect size of {_signed(reported)}, but its raw group data give "
+        f"{_signed(computed)}{flipped}: more than rounding to {places} decimal places allows. Check the means, "
+        "SDs, group sizes and events against the paper, and which groups and time point it compares."
+    )
+
+
 def finding_consistency_warnings(
     *, significant: bool | None, direction: str, effect_size: Decimal | None, ci_low, ci_high
 ) -> list[str]:

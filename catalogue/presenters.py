@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from . import display
+from .choices import FindingTiming
 from .effect_plot import EffectPlot, effect_plot_geometry
 from .effects import improvement_index_range
 
@@ -285,15 +286,30 @@ class OutcomePlot:
     plot: EffectPlot
 
 
-# A line's label has one 12 px line of the 360-unit plot: about 50 characters.
-_PLOT_LABEL_CHARACTERS = 50
+# A line's label shares one 12 px line of the 360-unit plot with its numbers ("0.50 (0.10 to 0.88)"):
+# about 28 characters are left for it.
+_PLOT_LABEL_CHARACTERS = 28
 
 
 def _plot_label(finding) -> str:
+    """ "Study 2, a year later", "Study 1, at the end": short enough to sit beside the numbers."""
     study = finding.study
     which = f"Study {study.number}" if study.number else study.citation_label
-    label = f"{which}: {finding.timing_label.removeprefix('Long term: ')}"
+    when = (
+        "at the end"
+        if finding.timing == FindingTiming.POST_TEST
+        else finding.timing_label.removeprefix("Long term: ").lower()
+    )
+    label = f"{which}, {when}"
     return label if len(label) <= _PLOT_LABEL_CHARACTERS else label[: _PLOT_LABEL_CHARACTERS - 1] + "…"
+
+
+def _plot_detail(finding, outcome_name: str) -> str:
+    """What a finding's own label adds to its outcome's name: "% secure" from "… security (% secure)"."""
+    label = finding.outcome_label or outcome_name
+    detail = label.removeprefix(outcome_name).strip(" ()–-:") or label
+    limit = _PLOT_LABEL_CHARACTERS * 2 - 4  # a whole line of its own
+    return detail if len(detail) <= limit else detail[: limit - 1] + "…"
 
 
 def outcome_effect_plots(findings) -> list[OutcomePlot]:
@@ -315,13 +331,21 @@ def outcome_effect_plots(findings) -> list[OutcomePlot]:
             )
             for f in group
         ]
-        lines = "; ".join(f"{_plot_label(f)}: {effect_size_text(f)}" for f in group)
+        labels = {f.outcome_label or name for f in group}
+        # Several measures of one outcome ("% secure", "% stable disorganised"): name each under its line.
+        details = [_plot_detail(f, name) for f in group] if len(labels) > 1 else []
+        lines = "; ".join(
+            f"{_plot_label(f)}{f' ({detail})' if detail else ''}: {effect_size_text(f)}"
+            for f, detail in zip(group, details or [""] * len(group), strict=True)
+        )
         description = (
             f"{len(group)} result{'s' if len(group) != 1 else ''} on one effect-size scale, zero marked (no "
             f"difference); right of zero favours the programme. {lines}."
         )
         plots.append(
-            OutcomePlot(f"effects-{outcome_id}", f"Effect sizes: {name}", description, effect_plot_geometry(rows))
+            OutcomePlot(
+                f"effects-{outcome_id}", f"Effect sizes: {name}", description, effect_plot_geometry(rows, details)
+            )
         )
     return plots
 

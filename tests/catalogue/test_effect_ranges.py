@@ -74,7 +74,7 @@ def test_outcome_effect_plots_draw_one_line_per_finding_of_each_outcome():
 
     assert [len(p.plot.lines) for p in plots] == [2, 1]
     assert plots[0].title == f"Effect sizes: {first.outcome.name}"
-    assert "Study 1: Immediately after the intervention: Effect size 0.50 (95% CI 0.10 to 0.90)" in plots[0].description
+    assert "Study 1, at the end: Effect size 0.50 (95% CI 0.10 to 0.90)" in plots[0].description
     assert plots[0].plot.lines[1].x_low is None  # a dot alone without an interval
 
 
