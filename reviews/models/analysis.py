@@ -225,6 +225,17 @@ class Analysis(Recorded):
         """The pooled result recomputed from the (prefetched) per-study rows, compared with the reported one."""
         return recompute_analysis(self)
 
+    def clean(self):
+        """Mantel–Haenszel pools as RevMan 5 does, with the DerSimonian–Laird τ² (stats.pooling refuses others)."""
+        super().clean()
+        if self.method == PoolingMethod.MH and self.tau2_estimator != Tau2Estimator.DL:
+            raise ValidationError(
+                {
+                    "tau2_estimator": "Mantel–Haenszel pooling uses the DerSimonian–Laird τ², as RevMan 5 does: "
+                    "choose DerSimonian–Laird, or pool by inverse variance to use REML or Paule–Mandel."
+                }
+            )
+
     @property
     def higher_is_better(self) -> bool | None:
         """True, False, or None when the review does not say which direction is good news."""

@@ -7,7 +7,9 @@ check that the analysis's choices reach it and that the forest plot's weights fo
 import math
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
 from reviews.models import PoolingMethod, PoolingModel, Tau2Estimator
 from reviews.recompute import FUNNEL_MINIMUM_STUDIES, NOT_IN_A_SUBGROUP, recompute, recompute_analysis
@@ -118,3 +120,26 @@ def test_new_analysis_defaults_to_reml_without_hartung_knapp():
 def test_hartung_knapp_on_a_fixed_effect_analysis_is_refused():
     with pytest.raises(IntegrityError):
         AnalysisFactory(model=PoolingModel.FIXED, method=PoolingMethod.IV, hartung_knapp=True)
+
+
+@pytest.mark.django_db
+def test_mantel_haenszel_with_an_estimator_other_than_dl_is_a_form_error():
+    analysis = AnalysisFactory.build(method=PoolingMethod.MH, tau2_estimator=Tau2Estimator.REML)
+
+    with pytest.raises(ValidationError) as raised:
+        analysis.clean()
+
+    assert "DerSimonian–Laird" in str(raised.value.message_dict["tau2_estimator"])
+
+
+@pytest.mark.django_db
+def test_admin_recomputation_shows_the_prediction_interval_in_words(analyst_client):
+    analysis = AnalysisFactory(tau2_estimator=Tau2Estimator.REML)
+    for a, n1, c, n2 in BCG[:5]:
+        AnalysisRowFactory(analysis=analysis, events_t=a, n_t=n1, events_c=c, n_c=n2)
+
+    response = analyst_client.get(reverse("admin:reviews_analysis_change", args=[analysis.pk]))
+
+    content = response.content.decode()
+    assert "τ² by REML" in content
+    assert "Prediction interval" in content and ">Prediction interval</text>" in content
