@@ -50,7 +50,7 @@ class Analysis(Recorded):
         help_text="Mantel–Haenszel applies to RR, OR and RD only.",
     )
     # New analyses default to REML (Cochrane Handbook 10.10.4); rows entered before this field
-    # existed were given DL by migration 0005, the estimator the RevMan reviews we load report.
+    # existed were given DL by migration 0007, the estimator the RevMan reviews we load report.
     tau2_estimator = models.CharField(
         "τ² estimator",
         max_length=5,

@@ -1,4 +1,4 @@
-"""Migration 0005: analyses entered before it keep DerSimonian–Laird without Hartung–Knapp (so their
+"""Migration 0007: analyses entered before it keep DerSimonian–Laird without Hartung–Knapp (so their
 recomputed results stay comparable with what their reviews report); analyses entered after it default
 to REML."""
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("reviews", "0004_publication_events")]
-AFTER = [("reviews", "0005_analysis_estimators")]
+BEFORE = [("reviews", "0006_hardening_lengths_ranges_urls")]
+AFTER = [("reviews", "0007_analysis_estimators")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0004_publication_events'),
+        ('reviews', '0006_hardening_lengths_ranges_urls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0010_source_classification_and_rigorous_conduct'),
+        ('catalogue', '0012_hardening_lengths_ranges_urls'),
     ]
 
     operations = [
