@@ -163,6 +163,54 @@ def _four_places(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP) + 0
 
 
+@dataclass(frozen=True)
+class IndexRange:
+    """An improvement index and the range its effect size's 95% CI implies (``low`` ≤ ``index`` ≤ ``high``)."""
+
+    index: int
+    low: int
+    high: int
+
+
+def improvement_index_range(effect_size, ci_low, ci_high) -> IndexRange | None:
+    """The improvement index at the effect size and at each end of its 95% confidence interval.
+
+    The index is a monotone function of the effect size (100·Φ(g) − 50), so the indices at the
+    interval's ends bound the indices the data are compatible with: g = 0.50 (95% CI 0.10 to 0.88)
+    gives +19, plausible range +4 to +31. None when the effect size or either limit is missing.
+    """
+    if effect_size is None or ci_low is None or ci_high is None:
+        return None
+    return IndexRange(
+        index=statistics.improvement_index(float(effect_size)),
+        low=statistics.improvement_index(float(ci_low)),
+        high=statistics.improvement_index(float(ci_high)),
+    )
+
+
+def reported_effect_difference(reported, computed) -> str:
+    """A warning when the effect size a paper reports and the one computed from its raw data differ by
+    more than rounding, or "" when they agree (or either is missing).
+
+    Rounding allows half a unit in the last place the paper printed, assuming at least two places
+    (0.5 may have been printed 0.50): 0.42 reported agrees with 0.4249 computed, not with 0.4251.
+    """
+    if reported is None or computed is None:
+        return ""
+    reported, computed = Decimal(str(reported)), Decimal(str(computed))
+    exponent = reported.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 0)
+    allowed = Decimal(5).scaleb(-places - 1)
+    if abs(reported - computed) <= allowed:
+        return ""
+    flipped = " (the opposite sign: check “lower is better”)" if reported * computed < 0 else ""
+    return (
+        f"The paper reports an effect size of {_signed(reported)}, but its raw group data give "
+        f"{_signed(computed)}{flipped}: more than rounding to {places} decimal places allows. Check the means, "
+        "SDs, group sizes and events against the paper, and which groups and time point it compares."
+    )
+
+
 def finding_consistency_warnings(
     *, significant: bool | None, direction: str, effect_size: Decimal | None, ci_low, ci_high
 ) -> list[str]:

@@ -6,7 +6,7 @@ Values are text (escaped by the template) or HTML built with `format_html` (link
 the rating codes), so the template never decides what a row says.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template.defaultfilters import date, floatformat
 from django.urls import reverse
@@ -15,6 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from . import display
+from .choices import FindingTiming
+from .effect_plot import EffectPlot, effect_plot_geometry
+from .effects import improvement_index_range
 
 Row = tuple[str, str]
 LINE_BREAK = mark_safe("<br>")  # noqa: S308 (a constant, no user input)
@@ -210,8 +213,36 @@ def signed(value) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
+def _two_places(value) -> str:
+    return f"{float(value):.2f}".replace("-", "−")
+
+
+def effect_size_text(finding) -> str:
+    """ "Hedges' g 0.50 (95% CI 0.12 to 0.88)", or "" when the finding has no effect size."""
+    if finding.effect_size is None:
+        return ""
+    name = finding.get_effect_size_type_display() or "Effect size"
+    if finding.ci_low is None or finding.ci_high is None:
+        return f"{name} {_two_places(finding.effect_size)} (no confidence interval reported)"
+    interval = f"95% CI {_two_places(finding.ci_low)} to {_two_places(finding.ci_high)}"
+    return f"{name} {_two_places(finding.effect_size)} ({interval})"
+
+
+def index_with_range(finding) -> str:
+    """ "+19, plausible range +4 to +31": the improvement index with the range its 95% CI implies
+    (catalogue.effects.improvement_index_range); the index alone without a CI; "" without an index."""
+    index = finding.improvement_index
+    if index is None:
+        return ""
+    found = improvement_index_range(finding.effect_size, finding.ci_low, finding.ci_high)
+    if found is None:
+        return signed(index)
+    return f"{signed(index)}, plausible range {signed(found.low)} to {signed(found.high)}"
+
+
 def finding_rows(finding) -> list[Row]:
-    """The facts under one headline finding: its improvement index in words, when, how and where measured."""
+    """The facts under one headline finding: its effect size with its 95% CI, its improvement index with
+    the range that interval implies and in words, when, how and where measured."""
     index = finding.improvement_index
     if index is None:
         meaning = "Not available for this result"
@@ -219,11 +250,14 @@ def finding_rows(finding) -> list[Row]:
         meaning = format_html(
             '<strong>{}</strong> <p class="govuk-body-s app-finding__meaning">{} '
             '<a class="govuk-link" href="{}">About the improvement index</a></p>',
-            signed(index),
+            index_with_range(finding),
             display.improvement_index_words(index),
             reverse("pages:improvement-index"),
         )
-    rows = [("Improvement index", meaning), ("When measured", finding.timing_label)]
+    rows = []
+    if finding.effect_size is not None:
+        rows.append(("Effect size", effect_size_text(finding)))
+    rows += [("Improvement index", meaning), ("When measured", finding.timing_label)]
     if finding.measure:
         reporter = f" ({finding.get_reporter_display().lower()})" if finding.reporter else ""
         rows.append(("Measure", f"{finding.measure}{reporter}"))
@@ -250,11 +284,100 @@ class FindingView:
     rows: list[Row]
 
 
-def outcome_sections(programme) -> tuple[list[display.DomainOutcomes], list[FindingView]]:
+@dataclass
+class OutcomePlot:
+    """The small effect plot of one outcome: one line per finding with an effect size, and its text."""
+
+    id: str
+    title: str
+    description: str
+    plot: EffectPlot
+
+
+# A line's label shares one 12 px line of the 360-unit plot with its numbers ("0.50 (0.10 to 0.88)"):
+# about 28 characters are left for it.
+_PLOT_LABEL_CHARACTERS = 28
+
+
+def _plot_label(finding) -> str:
+    """ "Study 2, a year later", "Study 1, at the end": short enough to sit beside the numbers."""
+    study = finding.study
+    which = f"Study {study.number}" if study.number else study.citation_label
+    when = (
+        "at the end"
+        if finding.timing == FindingTiming.POST_TEST
+        else finding.timing_label.removeprefix("Long term: ").lower()
+    )
+    label = f"{which}, {when}"
+    return label if len(label) <= _PLOT_LABEL_CHARACTERS else label[: _PLOT_LABEL_CHARACTERS - 1] + "…"
+
+
+def _plot_detail(finding, outcome_name: str) -> str:
+    """What a finding's own label adds to its outcome's name: "% secure" from "… security (% secure)"."""
+    label = finding.outcome_label or outcome_name
+    detail = label.removeprefix(outcome_name).strip(" ()–-:") or label
+    limit = _PLOT_LABEL_CHARACTERS * 2 - 4  # a whole line of its own
+    return detail if len(detail) <= limit else detail[: limit - 1] + "…"
+
+
+def outcome_effect_plots(findings) -> list[OutcomePlot]:
+    """One effect plot per outcome among `findings` (in order of first appearance), for the findings
+    that have an effect size; its description lists every line in words, as the text alternative."""
+    by_outcome: dict[int, list] = {}
+    for finding in findings:
+        if finding.effect_size is not None:
+            by_outcome.setdefault(finding.outcome_id, []).append(finding)
+    plots = []
+    for outcome_id, group in by_outcome.items():
+        name = group[0].outcome.name
+        rows = [
+            (
+                _plot_label(f),
+                float(f.effect_size),
+                None if f.ci_low is None or f.ci_high is None else float(f.ci_low),
+                None if f.ci_low is None or f.ci_high is None else float(f.ci_high),
+            )
+            for f in group
+        ]
+        labels = {f.outcome_label or name for f in group}
+        # Several measures of one outcome ("% secure", "% stable disorganised"): name each under its line.
+        details = [_plot_detail(f, name) for f in group] if len(labels) > 1 else []
+        lines = "; ".join(
+            f"{_plot_label(f)}{f' ({detail})' if detail else ''}: {effect_size_text(f)}"
+            for f, detail in zip(group, details or [""] * len(group), strict=True)
+        )
+        description = (
+            f"{len(group)} result{'s' if len(group) != 1 else ''} on one effect-size scale, zero marked (no "
+            f"difference); right of zero favours the programme. {lines}."
+        )
+        plots.append(
+            OutcomePlot(
+                f"effects-{outcome_id}", f"Effect sizes: {name}", description, effect_plot_geometry(rows, details)
+            )
+        )
+    return plots
+
+
+@dataclass
+class OutcomeGroup:
+    """A domain's headline findings (as FindingView) and the effect plot of each of its outcomes."""
+
+    domain: str
+    label: str
+    findings: list
+    plots: list[OutcomePlot] = field(default_factory=list)
+
+
+def outcome_sections(programme) -> tuple[list[OutcomeGroup], list[FindingView]]:
     """(child outcomes by domain, parent and family outcomes), each finding with its rows."""
     child, family = display.outcomes_by_domain(programme)
     child = [
-        display.DomainOutcomes(group.domain, group.label, [FindingView(f, finding_rows(f)) for f in group.findings])
+        OutcomeGroup(
+            group.domain,
+            group.label,
+            [FindingView(f, finding_rows(f)) for f in group.findings],
+            outcome_effect_plots(group.findings),
+        )
         for group in child
     ]
     return child, [FindingView(finding, finding_rows(finding)) for finding in family]
@@ -269,8 +392,9 @@ class ProgrammeSummary:
     delivery: list[Row]
     requirements: list[Row]
     studies: list[tuple[object, list[Row]]]  # (study, its rows), in page order
-    child_outcomes: list[display.DomainOutcomes]  # findings as FindingView
+    child_outcomes: list[OutcomeGroup]
     family_outcomes: list[FindingView]
+    family_plots: list[OutcomePlot]
 
 
 def programme_summary(programme) -> ProgrammeSummary:
@@ -283,4 +407,5 @@ def programme_summary(programme) -> ProgrammeSummary:
         studies=[(study, study_rows(study)) for study in programme.studies.all()],
         child_outcomes=child_outcomes,
         family_outcomes=family_outcomes,
+        family_plots=outcome_effect_plots([shown.finding for shown in family_outcomes]),
     )

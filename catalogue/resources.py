@@ -470,6 +470,7 @@ class FindingResource(CatalogueResource):
             "ci_low",
             "ci_high",
             "improvement_index",
+            "reported_effect_size",
             "lower_is_better",
             "mean_t",
             "sd_t",

@@ -184,14 +184,35 @@ class IncludedStudyAdmin(RecordedAdmin):
 class AnalysisRowInline(admin.TabularInline):
     model = AnalysisRow
     extra = 1
-    fields = ["order", "label", "study", "events_t", "mean_t", "sd_t", "n_t", "events_c", "mean_c", "sd_c", "n_c"]
+    fields = [
+        "order",
+        "label",
+        "subgroup",
+        "study",
+        "events_t",
+        "mean_t",
+        "sd_t",
+        "n_t",
+        "events_c",
+        "mean_c",
+        "sd_c",
+        "n_c",
+    ]
     autocomplete_fields = ["study"]
 
 
 @admin.register(Analysis)
 class AnalysisAdmin(RecordedAdmin):
-    list_display = ["__str__", "review_citation", "effect_measure", "model", "reported_result", "recomputed_check"]
-    list_filter = ["effect_measure", "model", "method", "review"]
+    list_display = [
+        "__str__",
+        "review_citation",
+        "effect_measure",
+        "model",
+        "tau2_estimator",
+        "reported_result",
+        "recomputed_check",
+    ]
+    list_filter = ["effect_measure", "model", "method", "tau2_estimator", "hartung_knapp", "review"]
     list_select_related = ["review"]
     search_fields = ["outcome", "comparison", "review__short_citation", "review__title"]
     autocomplete_fields = ["review"]
@@ -207,6 +228,7 @@ class AnalysisAdmin(RecordedAdmin):
                     "outcome",
                     ("comparison", "time_point"),
                     ("effect_measure", "model", "method"),
+                    ("tau2_estimator", "hartung_knapp"),
                     "favourable",
                     ("studies_count", "participants"),
                 ]

@@ -16,6 +16,7 @@ __all__ = [
     "PoolingModel",
     "RATIO_MEASURES",
     "ReviewKind",
+    "Tau2Estimator",
 ]
 
 
@@ -83,6 +84,14 @@ class PoolingModel(models.TextChoices):
 class PoolingMethod(models.TextChoices):
     IV = "IV", "Inverse variance"
     MH = "MH", "Mantel–Haenszel"
+
+
+class Tau2Estimator(models.TextChoices):
+    """How a random-effects analysis estimates the between-study variance τ² (stats.heterogeneity)."""
+
+    DL = "DL", "DerSimonian–Laird (RevMan 5's)"
+    REML = "REML", "Restricted maximum likelihood (REML)"
+    PM = "PM", "Paule–Mandel"
 
 
 class FavourableDirection(models.TextChoices):

@@ -7,13 +7,23 @@ what a reader sees, and keep everything unpublished out of it. Each reads only w
 prefetched, so none adds a query.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from catalogue.models import Programme, PublicationStatus
 
 from .forest import ForestPlot, forest_geometry
+from .funnel import FunnelPlot, funnel_geometry
 from .models import BIAS_DOMAIN_ORDER, BIAS_DOMAIN_SHORT, Analysis, IncludedStudy, Review
-from .recompute import Recomputation, describe_reported, plain_words, recompute_analysis
+from .recompute import (
+    MEASURE_NAMES,
+    Recomputation,
+    describe_reported,
+    effective_options,
+    plain_number,
+    plain_words,
+    recompute_analysis,
+)
 
 
 # --------------------------------------------------------------------------- published records only
@@ -115,10 +125,15 @@ def risk_of_bias_grid(review: Review) -> RiskOfBiasGrid:
 
 
 # --------------------------------------------------------------------------- analyses
+NOT_RECOMPUTED = "As reported by the review; not recomputed here because the per-study data is not recorded."
+TAU2_NAMES = {"DL": "DerSimonian–Laird", "REML": "REML", "PM": "Paule–Mandel"}
+
+
 @dataclass
 class AnalysisView:
     """One analysis as its section shows it: the reported result in words and, where study rows exist,
-    the recomputation, its statement, the forest plot and the (row, plot row) pairs of its table."""
+    the recomputation, its statement, the forest plot and the (row, plot row) pairs of its table; from
+    ten studies, the funnel plot and Egger's test in words."""
 
     analysis: Analysis
     result: Recomputation
@@ -126,16 +141,114 @@ class AnalysisView:
     recomputed_statement: str = ""
     plot: ForestPlot | None = None
     table: list = field(default_factory=list)
+    pooling: str = ""
+    not_recomputed: str = ""
+    prediction_statement: str = ""
+    subgroup_statement: str = ""
+    funnel: FunnelPlot | None = None
+    egger_statement: str = ""
+    subgroup_rows: list = field(default_factory=list)  # (Subgroup, its forest Diamond) pairs
 
     @property
     def forest_id(self) -> str:
         return f"forest-{self.analysis.pk}"
 
+    @property
+    def funnel_id(self) -> str:
+        return f"funnel-{self.analysis.pk}"
+
+
+def pooling_description(analysis: Analysis) -> str:
+    """How a random-effects analysis estimates τ², e.g. "τ² by REML, Hartung–Knapp adjustment"; "" for
+    a fixed-effect one."""
+    if analysis.model != "random":
+        return ""
+    tau2, hartung_knapp = effective_options(
+        method=analysis.method,
+        model=analysis.model,
+        tau2_estimator=analysis.tau2_estimator,
+        hartung_knapp=analysis.hartung_knapp,
+    )
+    words = f"τ² by {TAU2_NAMES[tau2]}"
+    return words + (", Hartung–Knapp adjustment" if hartung_knapp else "")
+
+
+def prediction_statement(analysis: Analysis, result: Recomputation) -> str:
+    """The prediction interval in plain words, or "" when there is none (fixed effect, under 3 studies)."""
+    pooled = result.pooled
+    if pooled is None or pooled.pi_low is None or pooled.pi_high is None:
+        return ""
+    null = 1.0 if analysis.is_ratio else 0.0
+    low, high = plain_number(pooled.pi_low, null), plain_number(pooled.pi_high, null)
+    sentence = (
+        f"Prediction interval {low} to {high}: where the {MEASURE_NAMES[analysis.effect_measure]} in a new "
+        "setting like those studied would be expected to fall, 95% of the time. It is wider than the confidence "
+        "interval because it also counts how much the studies' effects differ from one another."
+    )
+    if pooled.pi_low <= null <= pooled.pi_high:
+        sentence += f" It includes {null:g} (no difference): in some settings the effect could be absent or reversed."
+    return sentence
+
+
+def subgroup_statement(result: Recomputation) -> str:
+    test = result.subgroup_test
+    if test is None:
+        return ""
+    p = "p < 0.001" if test.p_value < 0.001 else f"p = {test.p_value:.2f}"
+    if test.p_value < 0.05:
+        meaning = (
+            "the subgroups' pooled results differ by more than chance alone would easily explain. Subgroups are "
+            "compared across studies, not within them, so something else that differs between the studies may "
+            "explain it."
+        )
+    else:
+        meaning = (
+            "no clear difference between the subgroups. With few studies in each this test has little power, "
+            "so it does not show that they respond the same."
+        )
+    return f"Test for subgroup differences: Chi² {test.q:.2f}, df {test.df}, {p}, I² {test.i2:.0f}%: {meaning}"
+
+
+def egger_statement(result: Recomputation) -> str:
+    """Egger's test in plain words: what asymmetry can and cannot mean."""
+    egger = result.egger
+    if egger is None:
+        return ""
+    p = "p < 0.001" if egger.p_value < 0.001 else f"p = {egger.p_value:.2f}"
+    if egger.p_value < 0.10:
+        finding = (
+            f"Egger's test finds the funnel plot asymmetric ({p}): the smaller studies report different effects "
+            "from the larger ones."
+        )
+    else:
+        finding = f"Egger's test finds no clear asymmetry in the funnel plot ({p})."
+    return (
+        f"{finding} Asymmetry can mean publication bias (small studies with disappointing results never "
+        "published), but it can also come from real differences (smaller studies often reach families in greater "
+        "need, or deliver the programme more intensively), from weaker methods in small studies, or from chance. "
+        "A symmetric funnel does not prove there is no bias: with a few dozen studies or fewer the test misses "
+        "much of it."
+    )
+
+
+def _grouped(analysis_rows: list, studies: list, result: Recomputation) -> tuple[list, list]:
+    """Rows and study effects reordered so each subgroup's studies sit together, as the plot draws them."""
+    if not result.subgroups:
+        return analysis_rows, studies
+    position = {subgroup.label: index for index, subgroup in enumerate(result.subgroups)}
+    order = sorted(range(len(studies)), key=lambda i: position.get(studies[i].subgroup, len(position)))
+    return [analysis_rows[i] for i in order], [studies[i] for i in order]
+
 
 def analysis_view(analysis: Analysis) -> AnalysisView:
     """Everything an analysis section shows, computed once from the prefetched `rows`."""
     result = recompute_analysis(analysis)
-    shown = AnalysisView(analysis, result, reported_statement=describe_reported(analysis))
+    shown = AnalysisView(
+        analysis, result, reported_statement=describe_reported(analysis), pooling=pooling_description(analysis)
+    )
+    rows = list(analysis.rows.all())
+    if not rows and analysis.reported_estimate is not None:
+        shown.not_recomputed = NOT_RECOMPUTED
     if result.pooled is not None:
         shown.recomputed_statement = plain_words(
             measure=analysis.effect_measure,
@@ -148,17 +261,32 @@ def analysis_view(analysis: Analysis) -> AnalysisView:
             higher_is_better=analysis.higher_is_better,
             outcome=analysis.outcome,
         )
+        shown.prediction_statement = prediction_statement(analysis, result)
+        shown.subgroup_statement = subgroup_statement(result)
     if result.available:
+        rows, studies = _grouped(rows, result.studies, result)
         shown.plot = forest_geometry(
-            result.studies,
+            studies,
             result.pooled,
             measure=analysis.effect_measure,
             model=analysis.model,
             intervention=analysis.intervention_label,
             control=analysis.control_label,
             higher_is_better=analysis.higher_is_better,
+            subgroups=result.subgroups,
+            subgroup_test=result.subgroup_test,
         )
-        shown.table = list(zip(analysis.rows.all(), shown.plot.rows, strict=True))
+        shown.table = list(zip(rows, shown.plot.rows, strict=True))
+        shown.subgroup_rows = list(zip(result.subgroups, shown.plot.subtotals, strict=True))
+    if result.egger is not None:
+        centre = math.log(result.pooled.estimate) if analysis.is_ratio else result.pooled.estimate
+        shown.funnel = funnel_geometry(
+            result.studies,
+            centre,
+            measure=analysis.effect_measure,
+            measure_name=MEASURE_NAMES[analysis.effect_measure],
+        )
+        shown.egger_statement = egger_statement(result)
     return shown
 
 

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from stats.effects import Z_95, ZERO_CELL_CORRECTION, hedges_g, odds_ratio, risk_difference, risk_ratio
-from stats.pooling import Pooled, pool_binary, pool_continuous
+from stats.pooling import (
+    EggerTest,
+    Pooled,
+    SubgroupDifference,
+    egger_test,
+    pool_binary,
+    pool_continuous,
+    subgroup_difference,
+)
 
 _BINARY = ("RR", "OR", "RD")
 MEASURE_NAMES = {
@@ -25,6 +33,9 @@ MEASURE_NAMES = {
     "SMD": "standardised mean difference",
 }
 _RATIOS = ("RR", "OR")
+# The Cochrane Handbook (13.3.5.4) advises against funnel plots and tests for asymmetry with fewer studies.
+FUNNEL_MINIMUM_STUDIES = 10
+NOT_IN_A_SUBGROUP = "Not in a subgroup"
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class StudyEffect:
     """One study's effect with its 95% CI (ratio scale for RR/OR) and its share of the weight in percent.
 
     `weight` is None for a study that cannot be pooled (no events, or only events, in both groups).
+    `y` and `variance` are the effect and its sampling variance on the analysis scale (log ratio for
+    RR and OR), as pooled; `subgroup` is the row's subgroup label ("" without subgroups).
     """
 
     label: str
@@ -39,6 +52,9 @@ class StudyEffect:
     ci_low: float | None
     ci_high: float | None
     weight: float | None
+    y: float | None = None
+    variance: float | None = None
+    subgroup: str = ""
 
     @property
     def estimable(self) -> bool:
@@ -55,15 +71,32 @@ class Discrepancy:
     tolerance: float
 
 
+@dataclass(frozen=True)
+class Subgroup:
+    """One subgroup's studies pooled on their own, with the analysis's model and estimator; `weight`
+    is their share of the whole analysis's weight in percent (RevMan's subtotal)."""
+
+    label: str
+    pooled: Pooled
+    weight: float
+
+
 @dataclass
 class Recomputation:
-    """The outcome of recomputing an analysis: the pooled result and per-study effects, or why not."""
+    """The outcome of recomputing an analysis: the pooled result and per-study effects, or why not.
+
+    With subgroups: each subgroup pooled on its own and the test for subgroup differences. With at
+    least FUNNEL_MINIMUM_STUDIES estimable studies of differing precision: Egger's test.
+    """
 
     pooled: Pooled | None = None
     studies: list[StudyEffect] = field(default_factory=list)
     discrepancies: list[Discrepancy] = field(default_factory=list)
     error: str = ""
     compared: bool = False
+    subgroups: list[Subgroup] = field(default_factory=list)
+    subgroup_test: SubgroupDifference | None = None
+    egger: EggerTest | None = None
 
     @property
     def available(self) -> bool:
@@ -97,6 +130,62 @@ def _uninformative(measure: str, table: tuple) -> bool:
     return measure in _RATIOS and (no_events or all_events)
 
 
+def effective_options(*, method: str, model: str, tau2_estimator: str, hartung_knapp: bool) -> tuple[str, bool]:
+    """The τ² estimator and Hartung–Knapp choice the pooling actually uses.
+
+    Mantel–Haenszel uses RevMan 5's DerSimonian–Laird τ² and no adjustment (stats.pooling.pool_binary
+    refuses anything else); Hartung–Knapp applies to random effects only.
+    """
+    if method == "MH":
+        return "DL", False
+    return tau2_estimator, hartung_knapp and model == "random"
+
+
+def _pool(measure: str, method: str, model: str, data: list[tuple], tau2_estimator: str, hartung_knapp: bool):
+    options = {"model": model, "method": method, "tau2_estimator": tau2_estimator, "hartung_knapp": hartung_knapp}
+    if measure in _BINARY:
+        return pool_binary(data, measure=measure, **options)
+    return pool_continuous(data, measure=measure, **options)
+
+
+def _study_effect(measure: str, row: tuple) -> tuple[float, float, float, float, float] | None:
+    """(estimate, ci_low, ci_high, y, variance) for one row, or None when it cannot be pooled."""
+    if measure in _BINARY:
+        if _uninformative(measure, row):
+            return None
+        effect = {"RR": risk_ratio, "OR": odds_ratio, "RD": risk_difference}[measure](*row)
+        y = math.log(effect.estimate) if measure in _RATIOS else effect.estimate
+        return effect.estimate, effect.ci_low, effect.ci_high, y, effect.se**2
+    mean_t, sd_t, n_t, mean_c, sd_c, n_c = row
+    if measure == "SMD":
+        effect = hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c)
+        estimate, se = effect.estimate, effect.se
+    else:
+        estimate, se = mean_t - mean_c, math.sqrt(sd_t**2 / n_t + sd_c**2 / n_c)
+    return estimate, estimate - Z_95 * se, estimate + Z_95 * se, estimate, se**2
+
+
+def _weighted(measure: str, method: str, model: str, labels, data, groups, tau2: float) -> list[StudyEffect]:
+    """Each study's effect and its percentage share of the weight, as RevMan prints them."""
+    raw = []
+    for label, row, group in zip(labels, data, groups, strict=True):
+        effect = _study_effect(measure, row)
+        if effect is None:
+            raw.append((label, None, None, None, None, None, None, group))
+            continue
+        estimate, low, high, y, variance = effect
+        if method == "MH" and model == "fixed":
+            weight = _mh_weight(measure, row)
+        else:
+            weight = 1.0 / (variance + (tau2 if model == "random" else 0.0))
+        raw.append((label, estimate, low, high, weight, y, variance, group))
+    total = math.fsum(item[4] for item in raw if item[4] is not None)
+    return [
+        StudyEffect(label, est, low, high, None if w is None else 100.0 * w / total, y, v, group)
+        for label, est, low, high, w, y, v, group in raw
+    ]
+
+
 def recompute(
     *,
     measure: str,
@@ -104,51 +193,69 @@ def recompute(
     model: str,
     labels: list[str],
     data: list[tuple],
+    tau2_estimator: str = "DL",
+    hartung_knapp: bool = False,
+    subgroups: list[str] | None = None,
 ) -> Recomputation:
     """Pool `data` (2x2 tables `(events_t, n_t, events_c, n_c)` for RR/OR/RD, or group summaries
     `(mean_t, sd_t, n_t, mean_c, sd_c, n_c)` for MD/SMD) and return the pooled result with each
     study's effect, 95% CI and percentage weight, as a forest plot shows them.
 
     Weights follow RevMan 5: inverse variance `1/v` (fixed) or `1/(v + τ²)` (random); for
-    Mantel-Haenszel fixed effect, the M-H weights. Bad data gives `error`, never an exception.
+    Mantel-Haenszel fixed effect, the M-H weights. `tau2_estimator` and `hartung_knapp` go to
+    stats.pooling (see `effective_options`). `subgroups` gives each row's subgroup label: when any
+    is set, each subgroup is pooled on its own and the subgroups are compared
+    (stats.pooling.subgroup_difference). Bad data gives `error`, never an exception.
     """
     if not data:
         return Recomputation()
+    tau2_estimator, hartung_knapp = effective_options(
+        method=method, model=model, tau2_estimator=tau2_estimator, hartung_knapp=hartung_knapp
+    )
+    groups = list(subgroups) if subgroups and any(subgroups) else [""] * len(data)
+    if any(groups):
+        groups = [group or NOT_IN_A_SUBGROUP for group in groups]
     try:
-        if measure in _BINARY:
-            pooled = pool_binary(data, measure=measure, method=method, model=model)
-        else:
-            pooled = pool_continuous(data, measure=measure, model=model, method=method)
+        pooled = _pool(measure, method, model, data, tau2_estimator, hartung_knapp)
     except ValueError as error:
         return Recomputation(error=str(error))
+    studies = _weighted(measure, method, model, labels, data, groups, pooled.tau2)
+    result = Recomputation(pooled=pooled, studies=studies)
+    estimable = [s for s in studies if s.estimable]
+    if any(groups):
+        result.subgroups, result.subgroup_test = _subgroups(
+            measure, method, model, data, groups, tau2_estimator, hartung_knapp, estimable
+        )
+    variances = [s.variance for s in estimable]
+    if len(estimable) >= FUNNEL_MINIMUM_STUDIES and min(variances) != max(variances):
+        result.egger = egger_test([s.y for s in estimable], variances)
+    return result
 
-    raw: list[tuple[str, float | None, float | None, float | None, float | None]] = []
-    for label, row in zip(labels, data, strict=True):
-        if measure in _BINARY:
-            if _uninformative(measure, row):
-                raw.append((label, None, None, None, None))
-                continue
-            effect = {"RR": risk_ratio, "OR": odds_ratio, "RD": risk_difference}[measure](*row)
-            variance = effect.se**2
-            if method == "MH" and model == "fixed":
-                weight = _mh_weight(measure, row)
-            else:
-                weight = 1.0 / (variance + (pooled.tau2 if model == "random" else 0.0))
-            raw.append((label, effect.estimate, effect.ci_low, effect.ci_high, weight))
-        else:
-            mean_t, sd_t, n_t, mean_c, sd_c, n_c = row
-            if measure == "SMD":
-                effect = hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c)
-                estimate, se = effect.estimate, effect.se
-            else:
-                estimate, se = mean_t - mean_c, math.sqrt(sd_t**2 / n_t + sd_c**2 / n_c)
-            weight = 1.0 / (se**2 + (pooled.tau2 if model == "random" else 0.0))
-            raw.append((label, estimate, estimate - Z_95 * se, estimate + Z_95 * se, weight))
-    total = math.fsum(w for *_, w in raw if w is not None)
-    studies = [
-        StudyEffect(label, est, low, high, None if w is None else 100.0 * w / total) for label, est, low, high, w in raw
-    ]
-    return Recomputation(pooled=pooled, studies=studies)
+
+def _subgroups(measure, method, model, data, groups, tau2_estimator, hartung_knapp, estimable):
+    """Each subgroup pooled on its own (in order of first appearance), and the test for differences.
+
+    The test follows RevMan 5 (stats.pooling.subgroup_difference): with random effects, a
+    DerSimonian–Laird estimate within each subgroup. A subgroup whose studies cannot be pooled, or
+    a single-study subgroup asked for Hartung–Knapp, is pooled without the adjustment.
+    """
+    found = []
+    for label in dict.fromkeys(groups):
+        indices = [i for i, group in enumerate(groups) if group == label]
+        rows = [data[i] for i in indices]
+        adjust = hartung_knapp and len(rows) >= 2
+        try:
+            pooled = _pool(measure, method, model, rows, tau2_estimator, adjust)
+        except ValueError:
+            continue
+        weight = math.fsum(s.weight for s in estimable if s.subgroup == label)
+        found.append(Subgroup(label, pooled, weight))
+    test = None
+    if len({s.subgroup for s in estimable}) >= 2:
+        test = subgroup_difference(
+            [s.y for s in estimable], [s.variance for s in estimable], [s.subgroup for s in estimable], model=model
+        )
+    return found, test
 
 
 def tolerance(decimals: int) -> float:
@@ -213,6 +320,9 @@ def recompute_analysis(analysis) -> Recomputation:
         model=analysis.model,
         labels=[row.label for row in rows],
         data=data,
+        tau2_estimator=analysis.tau2_estimator,
+        hartung_knapp=analysis.hartung_knapp,
+        subgroups=[row.subgroup for row in rows],
     )
     if result.pooled is not None and analysis.reported_estimate is not None:
         result.compared = True
@@ -252,7 +362,7 @@ def _fmt(value, decimals: int) -> str:
 PLAIN_DECIMALS = 2
 
 
-def _plain(value, null: float) -> str:
+def plain_number(value, null: float) -> str:
     """A number for a plain-words sentence: 2 decimals, more only where 2 would look like "no difference".
 
     Tables keep the review's printed precision; a sentence for a commissioner does not need 4 places.
@@ -285,13 +395,13 @@ def plain_words(
     differences). Whether the effect favours the intervention depends on the outcome's direction.
     """
     null = 1.0 if measure in _RATIOS else 0.0
-    interval = f"95% confidence interval {_plain(ci_low, null)} to {_plain(ci_high, null)}"
+    interval = f"95% confidence interval {plain_number(ci_low, null)} to {plain_number(ci_high, null)}"
     name = MEASURE_NAMES[measure]
-    value = f"{name} {_plain(estimate, null)}"
+    value = f"{name} {plain_number(estimate, null)}"
     if measure in _RATIOS:
         what = "likely" if measure == "RR" else "likely (in odds)"
         if estimate >= 1:
-            size = f"{_plain(estimate, null)} times as {what}"
+            size = f"{plain_number(estimate, null)} times as {what}"
         else:
             size = f"{round((1 - estimate) * 100)}% less {what}"
         than = "as" if estimate >= 1 else "than"
@@ -327,7 +437,7 @@ def describe_reported(analysis) -> str:
         name = analysis.get_effect_measure_display().split(" (")[0].lower()
         return (
             f"The review reports a {name} of "
-            f"{_plain(analysis.reported_estimate, 1.0 if analysis.effect_measure in _RATIOS else 0.0)} "
+            f"{plain_number(analysis.reported_estimate, 1.0 if analysis.effect_measure in _RATIOS else 0.0)} "
             "without a confidence interval in our source, so we cannot say how precise it is."
         )
     return plain_words(

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from ..effects import finding_consistency_warnings
+from ..effects import finding_consistency_warnings, reported_effect_difference
 from ..models import Finding, Programme
 
 NOTE_LABEL = Programme._meta.get_field("rating_difference_note").verbose_name.capitalize()
@@ -44,11 +44,29 @@ class FindingAdminForm(forms.ModelForm):
                 self.fields[name].help_text = "Computed: see “How it was computed”. Change the data it comes from."
 
 
+def computed_differs_from_reported(finding: Finding) -> str:
+    """The warning when the paper's effect size and the one computed from the raw data disagree, or ""."""
+    if not finding.effect_is_computed:
+        return ""
+    return reported_effect_difference(finding.reported_effect_size, finding.effect_size)
+
+
 def effect_explanation(finding: Finding) -> str:
-    """The source and formula of a finding's effect size, for a read-only admin field."""
+    """The source and formula of a finding's effect size, and any disagreement with the paper's, for a
+    read-only admin field."""
     if not finding.effect_source:
         return "Nothing to compute yet: enter raw group data, or a published effect size or improvement index."
-    return format_html("<strong>{}.</strong> {}", finding.get_effect_source_display(), finding.effect_formula)
+    explanation = format_html("<strong>{}.</strong> {}", finding.get_effect_source_display(), finding.effect_formula)
+    differs = computed_differs_from_reported(finding)
+    if differs:
+        return format_html('{}<p class="errornote">⚠ Computed and reported differ. {}</p>', explanation, differs)
+    return explanation
+
+
+def warn_if_computed_differs_from_reported(request, finding: Finding) -> None:
+    differs = computed_differs_from_reported(finding)
+    if differs:
+        messages.warning(request, f"{finding}: {differs}")
 
 
 def warn_if_typed_values_replaced(request, finding: Finding, typed: dict) -> None:
@@ -78,10 +96,34 @@ def warn_if_labels_contradict_numbers(request, finding: Finding) -> None:
         messages.warning(request, f"{finding}: {warning}")
 
 
+class ReportedEffectDiffersFilter(admin.SimpleListFilter):
+    """Findings whose effect size computed from raw data differs from the paper's beyond rounding."""
+
+    title = "paper's effect size vs computed"
+    parameter_name = "reported_check"
+
+    def lookups(self, request, model_admin):
+        return [("differs", "Differs beyond rounding")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "differs":
+            return queryset
+        # The tolerance depends on how many places the paper printed, so candidates are checked in Python.
+        candidates = queryset.filter(reported_effect_size__isnull=False, effect_size__isnull=False)
+        fields = ("pk", "effect_source", "effect_size", "reported_effect_size")
+        return queryset.filter(pk__in=[f.pk for f in candidates.only(*fields) if computed_differs_from_reported(f)])
+
+
 class FindingEvidenceAdminMixin:
     """For FindingAdmin: computed values read-only, explained, and the programme's rating kept current."""
 
     form = FindingAdminForm
+
+    @admin.display(description="paper vs computed")
+    def reported_check(self, obj):
+        if obj.reported_effect_size is None or not obj.effect_is_computed:
+            return "–"
+        return "⚠ Differs" if computed_differs_from_reported(obj) else "Agrees"
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "how_computed")
@@ -95,6 +137,7 @@ class FindingEvidenceAdminMixin:
         super().save_model(request, obj, form, change)
         warn_if_typed_values_replaced(request, obj, typed)
         warn_if_labels_contradict_numbers(request, obj)
+        warn_if_computed_differs_from_reported(request, obj)
 
 
 class FindingInlineEvidenceMixin:
@@ -124,6 +167,7 @@ class StudyEvidenceAdminMixin:
             if inline_form.instance.pk:
                 warn_if_typed_values_replaced(request, inline_form.instance, values)
                 warn_if_labels_contradict_numbers(request, inline_form.instance)
+                warn_if_computed_differs_from_reported(request, inline_form.instance)
 
 
 class RatingDisagreesFilter(admin.SimpleListFilter):

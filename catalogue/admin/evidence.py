@@ -14,7 +14,12 @@ from ..permissions import PUBLISHER_ONLY_EVIDENCE, public_record
 from ..resources import FindingResource, PublicationResource, StudyResource
 from ..workflow import can_publish
 from .base import RECORD_FIELDSET, ImportExportAdmin, RecordedAdmin, RefreshesDerivedDataAdmin, WideTextInputs
-from .computed import FindingEvidenceAdminMixin, FindingInlineEvidenceMixin, StudyEvidenceAdminMixin
+from .computed import (
+    FindingEvidenceAdminMixin,
+    FindingInlineEvidenceMixin,
+    ReportedEffectDiffersFilter,
+    StudyEvidenceAdminMixin,
+)
 
 
 def finding_fieldsets(*, first=(), raw_data_classes=()):
@@ -35,7 +40,14 @@ def finding_fieldsets(*, first=(), raw_data_classes=()):
         ),
         (
             "Effect size",
-            {"fields": [("effect_size_type", "effect_size", "ci_low", "ci_high"), "improvement_index", "how_computed"]},
+            {
+                "fields": [
+                    ("effect_size_type", "effect_size", "ci_low", "ci_high"),
+                    "improvement_index",
+                    "reported_effect_size",
+                    "how_computed",
+                ]
+            },
         ),
         (
             "Raw group data",
@@ -177,8 +189,24 @@ class FindingAdmin(
     resource_classes = [FindingResource]
     import_template_name = "admin/catalogue/import.html"
 
-    list_display = ["__str__", "outcome", "timing", "months_after_end", "improvement_index", "significant"]
-    list_filter = ["outcome__domain", "timing", "significant", "direction", "reporter", "study__programme"]
+    list_display = [
+        "__str__",
+        "outcome",
+        "timing",
+        "months_after_end",
+        "improvement_index",
+        "significant",
+        "reported_check",
+    ]
+    list_filter = [
+        "outcome__domain",
+        "timing",
+        "significant",
+        "direction",
+        "reporter",
+        "study__programme",
+        ReportedEffectDiffersFilter,
+    ]
     list_select_related = ["study", "outcome"]
     search_fields = ["outcome__name", "outcome_label", "statement", "measure", "study__citation_label"]
     autocomplete_fields = ["study", "outcome"]

@@ -314,6 +314,16 @@ class Finding(Recorded):
         "effect size source", max_length=20, choices=EffectSource, blank=True, editable=False
     )
     effect_formula = models.TextField("how it was computed", blank=True, editable=False)
+    reported_effect_size = models.DecimalField(
+        "effect size as the paper reports it",
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The effect size printed in the paper, kept beside the one computed from the raw group data "
+        "so the two can be compared: the admin warns when they differ by more than rounding. Filled in for you "
+        "when you type an effect size and raw data together.",
+    )
 
     # Raw group data (t = programme group, c = comparison group).
     lower_is_better = models.BooleanField(
@@ -427,6 +437,7 @@ class Finding(Recorded):
         Computed values win over typed ones. Values computed earlier from raw data that has
         since been cleared are cleared too, so they are never mistaken for published ones.
         """
+        typed = None if self.effect_is_computed else self.effect_size
         if self.effect_is_computed:
             # Recomputed below from the raw data, or dropped if it has gone: never kept as if published.
             self.effect_size_type, self.effect_size, self.ci_low, self.ci_high = "", None, None, None
@@ -444,6 +455,9 @@ class Finding(Recorded):
             self.effect_source = EffectSource.PUBLISHED if typed_index else ""
             self.effect_formula = "Improvement index as published; no effect size entered." if typed_index else ""
             return
+        if computed.source in COMPUTED_EFFECT_SOURCES and typed is not None and self.reported_effect_size is None:
+            # An effect size typed with raw data is what the paper printed: keep it to compare.
+            self.reported_effect_size = typed
         self.effect_source = computed.source
         self.effect_size_type = computed.effect_size_type
         self.effect_size, self.ci_low, self.ci_high = computed.effect_size, computed.ci_low, computed.ci_high

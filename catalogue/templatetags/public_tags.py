@@ -14,6 +14,12 @@ def signed(value):
 
 
 @register.filter
+def index_with_range(finding):
+    """ "+19, plausible range +4 to +31": see catalogue.presenters.index_with_range."""
+    return presenters.index_with_range(finding)
+
+
+@register.filter
 def distinct_outcome_labels(findings):
     return display.distinct_outcome_labels(findings)
 

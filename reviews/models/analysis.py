@@ -10,7 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.models import NOTE_LENGTH, BoundedTextField, Recorded, Study
 
-from ..choices import BINARY_MEASURES, RATIO_MEASURES, EffectMeasure, FavourableDirection, PoolingMethod, PoolingModel
+from ..choices import (
+    BINARY_MEASURES,
+    RATIO_MEASURES,
+    EffectMeasure,
+    FavourableDirection,
+    PoolingMethod,
+    PoolingModel,
+    Tau2Estimator,
+)
 from ..recompute import recompute_analysis
 from .review import Review
 
@@ -40,6 +48,24 @@ class Analysis(Recorded):
         choices=PoolingMethod,
         default=PoolingMethod.IV,
         help_text="Mantel–Haenszel applies to RR, OR and RD only.",
+    )
+    # New analyses default to REML (Cochrane Handbook 10.10.4); rows entered before this field
+    # existed were given DL by migration 0007, the estimator the RevMan reviews we load report.
+    tau2_estimator = models.CharField(
+        "τ² estimator",
+        max_length=5,
+        choices=Tau2Estimator,
+        default=Tau2Estimator.REML,
+        help_text="How the between-study variance is estimated for random effects. Choose what the review used "
+        '(RevMan 5 reviews: DerSimonian–Laird, in the forest plot\'s heading as "IV, Random" with Tau²); '
+        "REML for our own analyses. Mantel–Haenszel pooling always uses DerSimonian–Laird.",
+    )
+    hartung_knapp = models.BooleanField(
+        "Hartung–Knapp (HKSJ) adjustment",
+        default=False,
+        help_text="Random effects only: widen the confidence interval for the uncertainty in τ² "
+        '(a t distribution on k − 1 degrees of freedom). Tick it if the review says "Hartung–Knapp", '
+        '"HKSJ" or "Knapp–Hartung".',
     )
     favourable = models.CharField(
         "which direction is good",
@@ -146,6 +172,12 @@ class Analysis(Recorded):
                 "variance for MD and SMD.",
             ),
             models.CheckConstraint(
+                condition=Q(hartung_knapp=False) | Q(model=PoolingModel.RANDOM, method=PoolingMethod.IV),
+                name="%(app_label)s_%(class)s_hartung_knapp_needs_random_iv",
+                violation_error_message="The Hartung–Knapp adjustment applies to random-effects, inverse-variance "
+                "pooling only.",
+            ),
+            models.CheckConstraint(
                 condition=Q(reported_i2__isnull=True) | Q(reported_i2__gte=0, reported_i2__lte=100),
                 name="%(app_label)s_%(class)s_i2_range",
                 violation_error_message="I² is a percentage between 0 and 100.",
@@ -207,6 +239,17 @@ class Analysis(Recorded):
         """The pooled result recomputed from the (prefetched) per-study rows, compared with the reported one."""
         return recompute_analysis(self)
 
+    def clean(self):
+        """Mantel–Haenszel pools as RevMan 5 does, with the DerSimonian–Laird τ² (stats.pooling refuses others)."""
+        super().clean()
+        if self.method == PoolingMethod.MH and self.tau2_estimator != Tau2Estimator.DL:
+            raise ValidationError(
+                {
+                    "tau2_estimator": "Mantel–Haenszel pooling uses the DerSimonian–Laird τ², as RevMan 5 does: "
+                    "choose DerSimonian–Laird, or pool by inverse variance to use REML or Paule–Mandel."
+                }
+            )
+
     @property
     def higher_is_better(self) -> bool | None:
         """True, False, or None when the review does not say which direction is good news."""
@@ -223,6 +266,13 @@ class AnalysisRow(models.Model):
 
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="rows")
     label = models.CharField(max_length=200, help_text='As in the forest plot, e.g. "Cicchetti 1999".')
+    subgroup = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The subgroup heading this study sits under in the review's forest plot, e.g. \"Low-income "
+        'families". Leave empty when the analysis has no subgroups; rows left empty in an analysis with '
+        'subgroups are shown together as "Not in a subgroup".',
+    )
     study = models.ForeignKey(
         Study,
         on_delete=models.PROTECT,

@@ -70,6 +70,7 @@ def test_admin_analysis_with_rows_entered_in_one_form(analyst_client):
     data = {
         "review": analysis.review.pk, "number": "1", "order": "0", "outcome": "Secure attachment",
         "comparison": "PIP vs control", "time_point": "", "effect_measure": "RR", "model": "random", "method": "IV",
+        "tau2_estimator": "DL",
         "favourable": "higher", "reported_decimals": "2", "reported_estimate": "0.26", "reported_ci_low": "0.14",
         "reported_ci_high": "0.48",
         **management("rows", total=2),
