@@ -49,10 +49,20 @@ def describe_publication(event: PublicationEvent) -> str:
     return text[0].upper() + text[1:]
 
 
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text: a change note is what a person typed, never markup for
+    a feed reader to render (Django's Atom feed declares them HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description"):
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ChangesFeed(Feed):
     """Each publication of a programme now on the public site, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     title = "Evidence Guidebook: published changes"
     subtitle = "Programmes published or updated, with what changed in their ratings and why."
 

@@ -1,11 +1,13 @@
 """The ModelAdmin bases every catalogue and reviews admin builds on."""
 
+import tablib
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.db import models
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..exports import safe_cell
 from ..models import Recorded
 from ..permissions import may_change, public_record, refusal
 from ..services import refresh_derived_data
@@ -87,6 +89,13 @@ class ExportAdmin(PublicRecordGuard, WideTextInputs, ExportActionMixin, admin.Mo
     @admin.action(description="Export selected %(verbose_name_plural)s (CSV or Excel)", permissions=["export"])
     def export_selected(self, request, queryset):
         return self.export_admin_action(request, queryset)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # Every export, whatever its resource: a cell a spreadsheet would run as a formula is
+        # neutralised as the public CSV does (exports.safe_cell).
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        rows = [[safe_cell(value) if isinstance(value, str) else value for value in row] for row in data]
+        return tablib.Dataset(*rows, headers=data.headers, title=data.title)
 
 
 class AuditedAdmin(OptimisticLockMixin, ExportAdmin, SimpleHistoryAdmin):

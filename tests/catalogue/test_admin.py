@@ -171,3 +171,21 @@ def test_admin_change_and_history_pages_render_for_analyst(analyst_client, model
 
     assert change.status_code == 200
     assert history.status_code == 200
+
+
+def test_admin_export_neutralises_spreadsheet_formulas(rf, publisher):
+    from django.contrib import admin
+
+    from catalogue.models import Country
+
+    Country.objects.create(name='=HYPERLINK("https://evil.example","x")', slug="formula-land")
+    Country.objects.create(name="+cmd|' /C calc'!A0", slug="plus-land")
+    request = rf.get("/admin/catalogue/country/")
+    request.user = publisher
+
+    data = admin.site._registry[Country].get_data_for_export(
+        request, Country.objects.filter(slug__in=["formula-land", "plus-land"]).order_by("slug")
+    )
+
+    names = data["name"]
+    assert names == ['\'=HYPERLINK("https://evil.example","x")', "'+cmd|' /C calc'!A0"]

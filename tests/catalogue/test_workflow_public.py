@@ -136,3 +136,18 @@ def test_changes_feed_hides_drafts(client, publisher):
     content = client.get("/feeds/changes/").content.decode()
 
     assert "Secret Draft" not in content
+
+
+def test_changes_feed_sends_change_notes_as_text_not_html(client):
+    PublicationEventFactory(
+        programme=ProgrammeFactory(),
+        change_note='Corrected <b>typo</b> & <a href="https://example.org">link</a>.',
+        cost_rating_before="NA",
+    )
+
+    content = client.get("/feeds/changes/").content.decode()
+
+    assert '<summary type="text">' in content
+    assert 'type="html"' not in content
+    # Escaped once, as text: a reader shows the angle brackets instead of rendering a link.
+    assert "Corrected &lt;b&gt;typo&lt;/b&gt; &amp; &lt;a href=" in content
