@@ -116,3 +116,12 @@ def test_abandoned_files_are_removed_by_the_next_upload(role_analyst_client, set
     preview(role_analyst_client)
 
     assert not abandoned.exists()
+
+
+def test_a_refused_confirm_says_why_in_the_page(role_analyst_client, publisher_client):
+    form = preview(role_analyst_client)
+
+    response = confirm(publisher_client, form)
+
+    assert response.status_code == 403
+    assert "This import file is not yours, or was never uploaded: upload it again." in response.content.decode()
