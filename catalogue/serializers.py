@@ -4,6 +4,8 @@ Every serializer only reads what its viewset's queryset has already fetched: the
 here must match the select_related/prefetch_related there, or a list costs a query per row.
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
@@ -35,6 +37,7 @@ class LookupSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class PageUrlField(serializers.Field):
     """The absolute address of the object's public HTML page: the thing to cite."""
 
@@ -133,7 +136,7 @@ class StudySerializer(ApiModelSerializer):
             "findings",
         ]
 
-    def get_rating(self, study):
+    def get_rating(self, study) -> str | None:
         return None if study.rating is None else StudyRating(study.rating).label
 
 
@@ -149,7 +152,7 @@ class ProgrammeSummarySerializer(ApiModelSerializer):
         model = Programme
         fields = ["name", "slug", "url", "page_url", "evidence_rating", "cost_rating"]
 
-    def get_evidence_rating(self, programme):
+    def get_evidence_rating(self, programme) -> str | None:
         return programme.evidence_rating or None
 
 
@@ -174,7 +177,7 @@ class ProgrammeListSerializer(ProgrammeSummarySerializer):
             "last_reviewed_on",
         ]
 
-    def get_evidence_rating_label(self, programme):
+    def get_evidence_rating_label(self, programme) -> str | None:
         return None if programme.evidence_level is None else EvidenceLevel(programme.evidence_level).label
 
 

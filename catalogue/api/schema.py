@@ -1,0 +1,84 @@
+"""OpenAPI descriptions of the programme list's parameters, read from the page's own FilterSet
+(catalogue/filters.py) so the schema, the page and the API name the same values and meanings.
+
+Options that analysts can add (age groups, settings, outcomes...) are not enums in the schema, since a
+new one would make a generated client refuse a valid value; their descriptions say where to find them.
+"""
+
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from ..filters import (
+    COST_CHOICES,
+    EVIDENCE_CHOICES,
+    FACET_LEGENDS,
+    MIN_EVIDENCE_CHOICES,
+    SORTS,
+    YES_NO_CHOICES,
+    ProgrammeFilterSet,
+)
+from ..models import OutcomeDomain
+from ..search import MAX_QUERY_LENGTH
+
+
+def _meanings(choices) -> str:
+    return "; ".join(f"`{value}`: {label}" for value, label in choices)
+
+
+def _parameter(name, description, *, choices=None, many=False):
+    enum = [value for value, _label in choices] if choices else None
+    if choices:
+        description = f"{description} Values: {_meanings(choices)}."
+    if many:
+        description += ' Repeat the parameter for "any of these".'
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description=description,
+        enum=enum,
+        many=many,
+        explode=True if many else None,
+    )
+
+
+_LOOKUPS = {
+    "age": "Age group slug, as in each programme's `age_groups`.",
+    "need": "Level of need slug (`universal`, `targeted-selective`, `targeted-indicated`).",
+    "delivery": "Delivery model slug, as in each programme's `delivery_models`.",
+    "setting": "Setting slug: delivered there in its best evidence or as a further setting.",
+    "country": "Country slug: implemented in this country.",
+    "collection": "Collection slug, from /api/v1/collections/.",
+    "outcome": "Outcome slug, from /api/v1/outcomes/: a headline finding on this outcome.",
+}
+
+PROGRAMME_FILTER_PARAMETERS = [
+    _parameter("q", f"Search text, up to {MAX_QUERY_LENGTH} characters; results come best match first."),
+    _parameter("min_evidence", "Evidence level N or above, with or without a plus.", choices=MIN_EVIDENCE_CHOICES),
+    _parameter("evidence", "Exactly this evidence level, with or without a plus.", choices=EVIDENCE_CHOICES, many=True),
+    _parameter("cost", "The cost rating band.", choices=COST_CHOICES, many=True),
+    _parameter("domain", "A headline finding in this child outcome domain.", choices=OutcomeDomain.choices, many=True),
+    *[_parameter(name, f"{FACET_LEGENDS[name]}. {text}", many=True) for name, text in _LOOKUPS.items()],
+    _parameter("uk_provision", "Implemented in the UK.", choices=YES_NO_CHOICES),
+    _parameter("uk_evaluation", "Best evidence includes a UK evaluation.", choices=YES_NO_CHOICES),
+    _parameter(
+        "sort",
+        "Sort order; `name` unless searching (then `relevance`, which needs `q`).",
+        choices=list(SORTS.items()),
+    ),
+]
+
+
+class PageFilterExtension(DjangoFilterExtension):
+    """Schema parameters for PageFilterBackend: the programme list's come from PROGRAMME_FILTER_PARAMETERS
+    (through extend_schema on the view), since its options are read from the database; other FilterSets
+    are described by django-filter's own extension."""
+
+    target_class = "catalogue.api.base.PageFilterBackend"
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        if getattr(auto_schema.view, "filterset_class", None) is ProgrammeFilterSet:
+            return []
+        return super().get_schema_operation_parameters(auto_schema, *args, **kwargs)

@@ -1,0 +1,44 @@
+"""The JSON API, version 1, under /api/v1/ (namespace "api"): catalogue and reviews endpoints on one
+router, the OpenAPI schema and its browsable docs. The old /api/ addresses redirect here.
+
+Only this URLconf knows both apps: reviews build on the catalogue, never the reverse.
+"""
+
+from django.urls import path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import routers
+from rest_framework.reverse import reverse
+
+from catalogue.api import views as catalogue_api
+from reviews import api as reviews_api
+
+app_name = "api"
+
+
+class ApiRoot(routers.APIRootView):
+    """Every endpoint of the API, and where its schema and documentation are."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["schema"] = reverse("api:schema", request=request)
+        response.data["docs"] = reverse("api:docs", request=request)
+        return response
+
+
+router = routers.DefaultRouter()
+router.APIRootView = ApiRoot
+router.register("programmes", catalogue_api.ProgrammeViewSet, basename="programme")
+router.register("studies", catalogue_api.StudyViewSet, basename="study")
+router.register("findings", catalogue_api.FindingViewSet, basename="finding")
+router.register("outcomes", catalogue_api.OutcomeViewSet, basename="outcome")
+router.register("collections", catalogue_api.CollectionViewSet, basename="collection")
+router.register("reviews", reviews_api.ReviewViewSet, basename="review")
+router.register("changes", catalogue_api.ChangeViewSet, basename="change")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI from drf-spectacular-sidecar's static files, started by our own script: the CSP stays strict.
+    path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
+    *router.urls,
+]
