@@ -21,12 +21,15 @@ from .models import (
 
 
 class ApiModelSerializer(serializers.ModelSerializer):
-    """Decimals go out as JSON numbers, not strings: researchers load them straight into analysis tools."""
+    """Decimals go out as JSON numbers, not strings: researchers load them straight into analysis tools.
+    A field without help text is described in the OpenAPI schema by its verbose name ("95% CI lower")."""
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, serializers.DecimalField):
             field_kwargs["coerce_to_string"] = False
+        if not field_kwargs.get("help_text"):
+            field_kwargs["help_text"] = str(model_field.verbose_name).capitalize() + "."
         return field_class, field_kwargs
 
 

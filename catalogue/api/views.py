@@ -78,7 +78,11 @@ class FindingFilterSet(django_filters.FilterSet):
         field_name="outcome__domain", choices=OutcomeDomain.choices, help_text="Only findings in this outcome domain."
     )
     timing = django_filters.ChoiceFilter(choices=FindingTiming.choices)
-    is_headline = django_filters.BooleanFilter(help_text="Only headline findings (true) or only the others (false).")
+    is_headline = django_filters.TypedChoiceFilter(
+        choices=[("true", "Headline findings only"), ("false", "Other findings only")],
+        coerce=lambda value: value == "true",
+        help_text="Only headline findings (the programme page's outcomes), or only the others.",
+    )
 
     class Meta:
         model = Finding
