@@ -4,7 +4,9 @@ router, the OpenAPI schema and its browsable docs. The old /api/ addresses redir
 Only this URLconf knows both apps: reviews build on the catalogue, never the reverse.
 """
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
@@ -26,6 +28,13 @@ class ApiRoot(routers.APIRootView):
         return response
 
 
+@csrf_exempt  # read-only: nothing to protect, and an unknown method should read 405, not a CSRF 403
+def not_found(request):
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return JsonResponse({"detail": "The API is read-only: use GET."}, status=405, headers={"Allow": "GET, HEAD"})
+    return JsonResponse({"detail": "No API endpoint here: see /api/v1/ for the list."}, status=404)
+
+
 router = routers.DefaultRouter()
 router.APIRootView = ApiRoot
 router.register("programmes", catalogue_api.ProgrammeViewSet, basename="programme")
@@ -41,4 +50,6 @@ urlpatterns = [
     # Swagger UI from drf-spectacular-sidecar's static files, started by our own script: the CSP stays strict.
     path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
     *router.urls,
+    # Anything else under /api/v1/ is a JSON 404, like an unknown identifier, never an HTML page.
+    re_path(r"^.*$", not_found),
 ]

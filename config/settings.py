@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
         "QualificationLevelEnum": "catalogue.choices.PractitionerLevel",
     },
     "LICENSE": {"name": "Open Government Licence v3.0"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalogue.api.schema.add_error_responses",
+    ],
 }
 
 # CORS: any site may read the API and the bulk downloads (GET only); nothing else is shared.

@@ -7,7 +7,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import pagination, viewsets
+from rest_framework import mixins, pagination, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
@@ -67,6 +67,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        """The page_size asked for (up to 100), 50 without one; anything but a whole number from 1 is a 400."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not value.isdigit() or int(value) < 1:
+            raise ValidationError(
+                {self.page_size_query_param: [f'"{value[:40]}" is not a page size: use a whole number from 1 to 100.']}
+            )
+        return min(int(value), self.max_page_size)
+
     def paginate_queryset(self, queryset, request, view=None):
         # DRF's own version answers a bad page with a 404 "Invalid page.", which reads like a
         # missing endpoint; this one says what went wrong and what would work.
@@ -90,10 +101,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["description"] = 'A page number from 1, or "last". A page past the end is a 400.'
+                parameter["schema"] = {"type": "string", "pattern": "^([1-9][0-9]*|last)$"}
             elif parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
-                    f"Rows a page, up to {self.max_page_size} (default 50); anything else gives the default."
+                    f"Rows a page (default 50); more than {self.max_page_size} gives {self.max_page_size}."
                 )
+                parameter["schema"]["minimum"] = 1
         return parameters
 
 
@@ -117,9 +130,8 @@ class AnonymousThrottle(AnonRateThrottle):
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 
-@method_decorator(conditional_get, name="dispatch")
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only endpoint with pages, ETag and Last-Modified, and the anonymous rate limit."""
+class ApiViewMixin:
+    """Pages, ETag and Last-Modified, and the anonymous rate limit."""
 
     pagination_class = PageNumberPagination
     throttle_classes = [AnonymousThrottle]
@@ -131,3 +143,13 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             if changed is not None:
                 response["Last-Modified"] = http_date(changed.timestamp())
         return response
+
+
+@method_decorator(conditional_get, name="dispatch")
+class ReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A list and a detail by identifier."""
+
+
+@method_decorator(conditional_get, name="dispatch")
+class ListViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A list only: its rows have no identifier of their own that outlives a database (findings, changes)."""

@@ -82,3 +82,42 @@ class PageFilterExtension(DjangoFilterExtension):
         if getattr(auto_schema.view, "filterset_class", None) is ProgrammeFilterSet:
             return []
         return super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+
+
+ERROR_SCHEMAS = {
+    "ParameterErrors": {
+        "type": "object",
+        "description": "Each refused query parameter, with why and what it accepts.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    "ErrorDetail": {
+        "type": "object",
+        "description": "What went wrong.",
+        "properties": {"detail": {"type": "string", "description": "The reason, in words."}},
+        "required": ["detail"],
+    },
+}
+
+
+def _json(reference, description):
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": reference}}}}
+
+
+def add_error_responses(result, generator, request, public):
+    """A postprocessing hook (SPECTACULAR_SETTINGS): every operation documents the errors it can answer
+    with, so a generated client expects them: 400 naming the parameter, 404 for an unknown identifier,
+    429 past the anonymous rate (with Retry-After), and 304 for a conditional request."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("304", {"description": "Not modified since the ETag or date you sent."})
+            responses.setdefault("400", _json("#/components/schemas/ParameterErrors", "A query parameter refused."))
+            if "{" in path:
+                responses.setdefault("404", _json("#/components/schemas/ErrorDetail", "No published record here."))
+            too_many = _json("#/components/schemas/ErrorDetail", "Too many requests: wait, then retry.")
+            too_many["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}
+            }
+            responses.setdefault("429", too_many)
+    return result

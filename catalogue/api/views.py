@@ -8,7 +8,7 @@ from .. import serializers
 from ..filters import ProgrammeFilterSet
 from ..models import Finding, FindingTiming, OutcomeDomain, Study
 from . import querysets
-from .base import PageFilterBackend, ReadOnlyViewSet
+from .base import ListViewSet, PageFilterBackend, ReadOnlyViewSet
 from .schema import PROGRAMME_FILTER_PARAMETERS
 from .serializers import ChangeSerializer, FindingRecordSerializer, ProgrammeFullSerializer, StudyRecordSerializer
 
@@ -90,7 +90,7 @@ class FindingFilterSet(django_filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Findings of published programmes' studies"))
-class FindingViewSet(ReadOnlyViewSet):
+class FindingViewSet(ListViewSet):
     """Every finding of every study of a published programme, with effect sizes and confidence intervals."""
 
     queryset = querysets.published_findings()
@@ -128,7 +128,7 @@ class CollectionViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Published changes, newest first"))
-class ChangeViewSet(ReadOnlyViewSet):
+class ChangeViewSet(ListViewSet):
     """Each publication of a programme now on the public site, newest first: the Atom feed as JSON."""
 
     queryset = querysets.published_changes()

@@ -403,10 +403,20 @@ def test_programme_list_pages_by_page_size(client):
     assert response.json()["previous"] is not None
 
 
-def test_programme_list_ignores_unusable_page_size(client):
+@pytest.mark.parametrize("page_size", ["lots", "0", "-1", "2.5"])
+def test_programme_list_refuses_an_unusable_page_size_naming_it(client, page_size):
     ProgrammeFactory.create_batch(3)
 
-    response = client.get(list_url("programme"), {"page_size": "lots"})
+    response = client.get(list_url("programme"), {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert "whole number from 1 to 100" in response.json()["page_size"][0]
+
+
+def test_programme_list_caps_a_large_page_size_at_100(client):
+    ProgrammeFactory.create_batch(3)
+
+    response = client.get(list_url("programme"), {"page_size": "500"})
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3
