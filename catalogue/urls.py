@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .opendata import views as data_views
 
 app_name = "catalogue"
 
@@ -13,4 +14,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("collections/", views.collection_list, name="collection-list"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
+    path("data/", data_views.data_page, name="data"),
+    path("data/evidence-guidebook-open-data.zip", data_views.data_download, name="data-download"),
+    path("data/evidence-guidebook-open-data.sha256", data_views.data_checksum, name="data-checksum"),
 ]
