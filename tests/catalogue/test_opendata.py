@@ -175,3 +175,39 @@ def test_bulk_files_reload_into_an_empty_database_with_nothing_lost(catalogue):
         assert len(after[name]) == len(before[name]), name
         assert after[name] == before[name], name
     assert sum(len(rows) for rows in before.values()) > len(TABLES)
+
+
+# --------------------------------------------------------------------------- every list page offers its CSV
+
+
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_collection_page_offers_its_csv(catalogue, client):
+    page = client.get("/collections/shared/").content.decode()
+    assert "/collections/shared/export.csv" in page
+
+    rows = _csv_rows(client.get("/collections/shared/export.csv"))
+
+    assert [row[0] for row in rows[1:]] == ["Family Nurse Partnership"]  # the draft is left out
+
+
+def test_comparison_offers_its_csv(catalogue, client):
+    other = ProgrammeFactory(name="Another programme")
+    query = f"p={catalogue.slug}&p={other.slug}"
+    assert "/programmes/compare/export.csv?" in client.get(f"/programmes/compare/?{query}").content.decode()
+
+    rows = _csv_rows(client.get(f"/programmes/compare/export.csv?{query}&p=zebra-secret"))
+
+    assert [row[0] for row in rows[1:]] == ["Family Nurse Partnership", "Another programme"]
+
+
+def test_review_list_offers_its_csv(catalogue, client):
+    ReviewFactory(title="Draft review", status="draft", published_on=None)
+    assert "/reviews/export.csv" in client.get("/reviews/").content.decode()
+
+    rows = _csv_rows(client.get("/reviews/export.csv"))
+
+    assert [row[1] for row in rows[1:]] == ["Home visiting review"]
+    assert rows[1][6] == "Family Nurse Partnership"
