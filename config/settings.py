@@ -230,7 +230,7 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Where the bulk download (/data/) is built and kept until the catalogue next changes.
-OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR", str(BASE_DIR / "var" / "open-data")))
+OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR") or BASE_DIR / "var" / "open-data")
 
 # Shown on public pages and in the "cite this page" line.
 SITE_NAME = "Evidence Guidebook"
