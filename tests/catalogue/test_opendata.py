@@ -126,6 +126,16 @@ def test_checksum_is_the_zips_sha256(catalogue, client):
     assert client.get("/data/evidence-guidebook-open-data.sha256").content.decode().startswith(snapshot.sha256)
 
 
+def test_download_answers_304_to_a_client_holding_this_snapshot(catalogue, client):
+    first = client.get("/data/evidence-guidebook-open-data.zip")
+
+    first.close()
+    again = client.get("/data/evidence-guidebook-open-data.zip", headers={"If-None-Match": first["ETag"]})
+
+    assert first["ETag"] == f'"{current_snapshot().sha256}"'
+    assert again.status_code == 304
+
+
 def test_the_snapshot_is_kept_until_the_catalogue_changes(catalogue):
     first = current_snapshot()
     assert current_snapshot().path == first.path

@@ -79,3 +79,19 @@ def test_review_list_query_count_does_not_grow_with_rows(client, django_assert_n
         response = client.get(f"{V1}/reviews/")
 
     assert response.json()["count"] == 10
+
+
+@pytest.mark.parametrize("analyses", [1, 5])
+def test_review_detail_query_count_does_not_grow_with_analyses(client, django_assert_num_queries, analyses):
+    review = ReviewFactory(slug="big", programmes=[ProgrammeFactory()])
+    for _ in range(analyses):
+        study = StudyFactory()
+        RiskOfBiasFactory(included_study=IncludedStudyFactory(review=review, study=study))
+        AnalysisRowFactory(analysis=AnalysisFactory(review=review), study=study)
+
+    # review; included studies with study and programme; risk of bias; analyses; rows with study and
+    # programme; programmes; collections; Last-Modified
+    with django_assert_num_queries(8):
+        response = client.get(f"{V1}/reviews/big/")
+
+    assert len(response.json()["analyses"]) == analyses
