@@ -38,6 +38,7 @@ def not_found(request):
 router = routers.DefaultRouter()
 router.APIRootView = ApiRoot
 router.register("programmes", catalogue_api.ProgrammeViewSet, basename="programme")
+router.register("programmes-in-full", catalogue_api.ProgrammeInFullViewSet, basename="programme-in-full")
 router.register("studies", catalogue_api.StudyViewSet, basename="study")
 router.register("findings", catalogue_api.FindingViewSet, basename="finding")
 router.register("outcomes", catalogue_api.OutcomeViewSet, basename="outcome")

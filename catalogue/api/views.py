@@ -39,6 +39,26 @@ class ProgrammeViewSet(ReadOnlyViewSet):
         return serializers.ProgrammeListSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published programmes in full",
+        description="The programme list with each programme in full (studies, publications, findings with effect "
+        "sizes, assessment, rating history): the whole catalogue in one paginated walk. Same filters as "
+        "/api/v1/programmes/.",
+        parameters=PROGRAMME_FILTER_PARAMETERS,
+    ),
+)
+class ProgrammeInFullViewSet(ListViewSet):
+    """Published programmes, each in full, with the list page's filters."""
+
+    filter_backends = [PageFilterBackend]
+    filterset_class = ProgrammeFilterSet
+    serializer_class = ProgrammeFullSerializer
+
+    def get_queryset(self):
+        return querysets.programmes_for_detail()
+
+
 class StudyFilterSet(django_filters.FilterSet):
     programme = django_filters.CharFilter(
         field_name="programme__slug", help_text="Only this programme's studies (its slug)."

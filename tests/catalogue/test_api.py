@@ -74,6 +74,7 @@ def test_api_root_lists_the_endpoints(client):
     assert response.status_code == 200
     assert set(response.json()) == {
         "programmes",
+        "programmes-in-full",
         "studies",
         "findings",
         "outcomes",

@@ -24,6 +24,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
+PROGRAMMES_IN_FULL_QUERIES = 7 + 2 + 3 + 5 + 4 + 1 + 1
 
 
 @pytest.fixture
@@ -140,6 +141,30 @@ def test_programme_detail_has_the_computed_assessment_and_rating_history(client,
     assert data["assessment"]["rating"] in {"4+", "4", "3+", "3", "2+", "2", "NL2", "NE"}
     assert data["assessment"]["reasons"]
     assert data["rating_history"][0]["summary"].startswith("First published")
+
+
+def test_programmes_in_full_walks_the_catalogue_with_findings_and_the_list_filters(client, published_study):
+    ProgrammeFactory(name="Another", evidence_level=2)
+    DraftProgrammeFactory(name="Zebra Secret")
+
+    data = client.get(f"{V1}/programmes-in-full/", {"min_evidence": "3"}).json()
+
+    assert [row["slug"] for row in data["results"]] == ["family-nurse-partnership"]
+    assert data["results"][0]["studies"][0]["findings"][0]["effect_size"] == 0.3
+    assert client.get(f"{V1}/programmes-in-full/", {"min_evidence": "3+"}).status_code == 400
+
+
+@pytest.mark.parametrize("programmes", [1, 10])
+def test_programmes_in_full_query_count_does_not_grow_with_rows(client, django_assert_num_queries, programmes):
+    for _ in range(programmes):
+        _make_studies(1)
+
+    # 7 filter options, count, page, 3 list lookups, 5 detail relations, studies, countries, publications,
+    # findings with outcomes, publication events, Last-Modified
+    with django_assert_num_queries(PROGRAMMES_IN_FULL_QUERIES):
+        response = client.get(f"{V1}/programmes-in-full/")
+
+    assert response.json()["count"] == programmes
 
 
 # --------------------------------------------------------------------------- change feed
