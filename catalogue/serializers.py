@@ -29,7 +29,8 @@ class ApiModelSerializer(serializers.ModelSerializer):
         if issubclass(field_class, serializers.DecimalField):
             field_kwargs["coerce_to_string"] = False
         if not field_kwargs.get("help_text"):
-            field_kwargs["help_text"] = str(model_field.verbose_name).capitalize() + "."
+            name = str(model_field.verbose_name)
+            field_kwargs["help_text"] = name[:1].upper() + name[1:] + "."
         return field_class, field_kwargs
 
 

@@ -47,7 +47,7 @@ REVIEW_FIELDS = [
     "is_demonstration",
     "published_on",
 ]
-ReviewRow = row_serializer(Review, REVIEW_FIELDS, help_texts={"slug": "The review's stable identifier."})
+ReviewRow = row_serializer(Review, REVIEW_FIELDS)
 
 _review = serializers.CharField(source="review.slug", help_text="The review's slug.")
 

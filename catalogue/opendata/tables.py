@@ -155,7 +155,6 @@ PROGRAMME_LISTS = {
 ProgrammeRow = row_serializer(
     Programme,
     [*PROGRAMME_FIELDS, *PROGRAMME_LISTS],
-    help_texts={"slug": "The programme's stable identifier."},
     **{name: _slugs(name, text) for name, text in PROGRAMME_LISTS.items()},
 )
 
@@ -167,7 +166,6 @@ STUDY_FIELDS = [
 StudyRow = row_serializer(
     Study,
     ["programme", *STUDY_FIELDS, "countries"],
-    help_texts={"number": "The study's number within its programme; with `programme`, its stable identifier."},
     programme=serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The programme's slug."),
     countries=_slugs("countries", "Countries where the study was conducted (slugs)."),
 )

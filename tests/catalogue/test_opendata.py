@@ -9,6 +9,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from catalogue.costs import cost_band
@@ -114,6 +115,39 @@ def test_dictionary_gives_types_units_and_allowed_values():
     assert ("follow_up", "Follow-up") in [tuple(v) for v in columns["timing"]["allowed_values"]] or columns["timing"][
         "allowed_values"
     ]
+
+
+@pytest.mark.parametrize(
+    ("table", "component"),
+    [
+        ("programmes", "ProgrammeFull"),
+        ("studies", "StudyRecord"),
+        ("publications", "Publication"),
+        ("findings", "FindingRecord"),
+        ("outcomes", "Outcome"),
+        ("reviews", "Review"),
+        ("analyses", "Analysis"),
+        ("risk_of_bias", "RiskOfBias"),
+    ],
+)
+def test_dictionary_and_api_schema_describe_shared_columns_alike(client, table, component):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    components = schema["components"]["schemas"]
+    properties = components[component]["properties"]
+    columns = {column["name"]: column for t in tables() if t.name == table for column in t.columns()}
+
+    # The API prints these ratings as on the site ("NA", "3+"); the files keep the stored codes, which the
+    # dictionary lists with their meanings.
+    printed = {"cost_rating", "rating"}
+    shared = [name for name in columns if name in properties and properties[name].get("description")]
+    shared = [name for name in shared if name not in printed]
+    assert len(shared) >= 3
+    for name in shared:
+        assert properties[name]["description"].startswith(columns[name]["meaning"]), name
+        reference = properties[name].get("$ref") or next(iter(properties[name].get("allOf", [])), {}).get("$ref")
+        if columns[name]["allowed_values"] and reference:
+            enum = components[reference.rsplit("/", 1)[1]]["enum"]
+            assert [str(value) for value in enum] == [value for value, _ in columns[name]["allowed_values"]], name
 
 
 def test_checksum_is_the_zips_sha256(catalogue, client):
