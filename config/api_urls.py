@@ -52,5 +52,5 @@ urlpatterns = [
     path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like an unknown identifier, never an HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any path, a newline in it included
 ]

@@ -7,14 +7,16 @@ is published.
 import math
 
 from django.db.models import F, Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from catalogue.api.base import ReadOnlyViewSet
+from catalogue.api.base import PageFilterBackend, ReadOnlyViewSet
 from catalogue.api.serializers import ProgrammeRefSerializer, study_key
 from catalogue.models import Programme
 from catalogue.serializers import ApiModelSerializer, CollectionSummarySerializer, PageUrlField
 
+from .filters import ReviewFilter
 from .models import Analysis, AnalysisRow, IncludedStudy, Review, RiskOfBias
 
 
@@ -203,11 +205,29 @@ def reviews_in_full(reviews):
     )
 
 
-@extend_schema_view(list=extend_schema(summary="Published reviews"), retrieve=extend_schema(summary="One review"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published reviews",
+        description="Filtered as the review list page, with the same parameters.",
+        parameters=[
+            OpenApiParameter(
+                "programme",
+                OpenApiTypes.STR,
+                description="A published programme's slug: reviews about it, or including one of its studies.",
+            ),
+            OpenApiParameter("collection", OpenApiTypes.STR, description="A collection's slug (the page's topic)."),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title, citation, question or summary."),
+        ],
+    ),
+    retrieve=extend_schema(summary="One review"),
+)
 class ReviewViewSet(ReadOnlyViewSet):
-    """Published reviews; each in full with included studies, risk of bias and analyses."""
+    """Published reviews, with the review list page's filters; each in full with included studies, risk of
+    bias and analyses."""
 
     lookup_field = "slug"
+    filter_backends = [PageFilterBackend]
+    filterset_class = ReviewFilter
 
     def get_queryset(self):
         reviews = Review.objects.published().order_by(F("year").desc(nulls_last=True), "short_citation", "pk")

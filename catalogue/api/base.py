@@ -8,7 +8,7 @@ from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, pagination, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
 from ..filters import SORTS
@@ -45,6 +45,8 @@ class PageFilterBackend(DjangoFilterBackend):
 
 def _api_message(problem, filterset) -> str:
     """The page's problem, reworded for a 400: nothing was ignored, so say what would work."""
+    if not hasattr(filterset, "choices_for"):  # a FilterSet whose problems already say what is wrong
+        return problem.message
     if problem.param == "q":
         return f"Search text is at most {MAX_QUERY_LENGTH} characters."
     if problem.param == "sort":
@@ -132,6 +134,15 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 class ApiViewMixin:
     """Pages, ETag and Last-Modified, and the anonymous rate limit."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses a NUL character in any string it is sent: answer 400/404, never a 500.
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                raise ValidationError({name: ["A value cannot contain a NUL character."]})
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise NotFound()
 
     pagination_class = PageNumberPagination
     throttle_classes = [AnonymousThrottle]

@@ -257,6 +257,20 @@ def test_anonymous_clients_past_the_rate_get_429_saying_when_to_retry(client):
     assert "seconds" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("path", ["nothing-here/", "studies/a%0Ab/", "studies/x/"])
+def test_unknown_api_addresses_are_a_json_404(client, path):
+    response = client.get(f"{V1}/{path}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_nul_character_is_refused_not_a_server_error(client, published_study):
+    assert client.get(f"{V1}/studies/", {"programme": "a\x00b"}).status_code == 400
+    assert client.get(f"{V1}/programmes/", {"q": "a\x00b"}).status_code == 400
+    assert client.get(f"{V1}/programmes/a%00b/").status_code == 404
+
+
 def test_writes_are_refused(client, published_study):
     assert client.post(f"{V1}/programmes/", {}).status_code == 405
     assert client.delete(f"{V1}/studies/family-nurse-partnership/2/").status_code == 405

@@ -95,3 +95,21 @@ def test_review_detail_query_count_does_not_grow_with_analyses(client, django_as
         response = client.get(f"{V1}/reviews/big/")
 
     assert len(response.json()["analyses"]) == analyses
+
+
+def test_review_list_filters_as_the_review_list_page(client, review):
+    ReviewFactory(title="Another review", kind="cochrane")
+
+    assert [r["slug"] for r in client.get(f"{V1}/reviews/", {"programme": "shown-programme"}).json()["results"]] == [
+        "parenting"
+    ]
+    assert client.get(f"{V1}/reviews/", {"kind": "cochrane"}).json()["count"] == 1
+    assert client.get(f"{V1}/reviews/", {"q": "parenting"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(("param", "value"), [("kind", "poem"), ("programme", "zebra"), ("year_from", "soon")])
+def test_review_list_refuses_a_bad_filter_naming_it(client, review, param, value):
+    response = client.get(f"{V1}/reviews/", {param: value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
