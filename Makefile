@@ -3,13 +3,15 @@ SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
+# Settings keep DEBUG off unless told (config/settings.py): every target here is a local run or test.
+export DEBUG ?= true
 
 # Find Python 3.12 or newer: the newest named interpreter first, then plain python3.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test venv migrate data demo-users lint benchmark clean
+.PHONY: run test venv migrate data demo-users lint benchmark serve clean
 
 run: venv migrate data demo-users
 	@echo ""
@@ -40,6 +42,21 @@ data: migrate
 
 demo-users: migrate
 	$(PY) manage.py create_demo_users --port $(PORT)
+
+# Production-like: DEBUG off, gunicorn workers, hashed static files, JSON logs, a local PostgreSQL
+# database (created if missing, migrated, real data loaded when empty). SERVE_DATABASE_URL picks
+# another database; WEB_CONCURRENCY the number of workers. Plain HTTP on 127.0.0.1 only.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guidebook_serve
+SERVE_ENV = DEBUG=false DATABASE_URL=$(SERVE_DATABASE_URL) ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+serve: venv
+	$(PY) scripts/ensure_database.py $(SERVE_DATABASE_URL)
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py load_real_data
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo ""
+	@echo "Serving Evidence Guidebook with gunicorn on http://127.0.0.1:$(PORT)/ (DEBUG off; Ctrl+C stops it)."
+	$(SERVE_ENV) PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

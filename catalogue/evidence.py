@@ -436,10 +436,16 @@ class Explanation:
     next_level_has: list[str]
     reasons: list[str]
     agrees: bool
+    # The publisher's note on why the published rating differs from the studies; empty when they agree.
+    difference_note: str = ""
 
 
-def explain(published_rating: str, assessment: Assessment) -> Explanation | None:
-    """The explanation of ``published_rating`` ("3+", "NE"...), or None while it is unrated."""
+def explain(published_rating: str, assessment: Assessment, difference_note: str = "") -> Explanation | None:
+    """The explanation of ``published_rating`` ("3+", "NE"...), or None while it is unrated.
+
+    ``difference_note`` (Programme.rating_difference_note) is kept only when the rating differs from
+    the one the studies support: a note left over from before they agreed is not shown.
+    """
     if not published_rating:
         return None
     plus = published_rating.endswith("+")
@@ -457,6 +463,7 @@ def explain(published_rating: str, assessment: Assessment) -> Explanation | None
         next_level_has=assessment.next_level_has if agrees else [],
         reasons=assessment.reasons if agrees else [],
         agrees=agrees,
+        difference_note="" if agrees else difference_note.strip(),
     )
 
 

@@ -15,6 +15,7 @@ COLUMNS = [
     "Evidence rating",
     "Evidence rating meaning",
     "Source classification (not our rating)",
+    "Why the rating differs from the recorded studies",
     "Cost rating",
     "Summary",
     "Age groups",
@@ -47,6 +48,8 @@ def programme_row(programme, build_absolute_uri) -> list[str]:
         EvidenceLevel(level).label if level is not None else "",
         # What a source says about a programme we have not rated: its words, never ours (needs the prefetch).
         "; ".join(c.label for c in programme.source_classifications.all()) if level is None else "",
+        # A publisher's note, published with a rating assess() does not reproduce (catalogue.workflow).
+        programme.rating_difference_explained,
         programme.cost_rating_code,
         programme.summary,
         "; ".join(str(x) for x in programme.age_groups.all()),

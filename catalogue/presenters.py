@@ -41,11 +41,19 @@ def evidence_rating_value(programme) -> str:
     (prefetched source_classifications), never presented as ours."""
     level = programme.evidence_level
     if level is not None:
-        return format_html(
+        rating = format_html(
             '<strong class="app-rating">{}</strong> {}',
             programme.evidence_rating,
             capfirst(display.evidence_meaning(level)),
         )
+        if programme.rating_disagrees and programme.rating_difference_note.strip():
+            # Published with a publisher's note (catalogue.workflow.require_reproduced_rating): point to it.
+            return format_html(
+                '{}<br><span class="app-meaning">Not the rating the recorded studies support: '
+                '<a class="govuk-link" href="#rating-difference">why</a>.</span>',
+                rating,
+            )
+        return rating
     classifications = list(programme.source_classifications.all())
     if not classifications:
         return format_html('<strong class="app-rating">{}</strong>', "Not yet rated")

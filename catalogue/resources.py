@@ -9,11 +9,14 @@ one example row are in static/import-templates/.
 """
 
 import math
+import unicodedata
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db import models as db_models
 from django.utils.formats import sanitize_separators
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from .models import Country, Finding, Outcome, Programme, Publication, Study
 from .permissions import PUBLISHER_ONLY_EVIDENCE, may_change
@@ -128,6 +131,18 @@ class FloatNumberWidget(widgets.FloatWidget):
         return number
 
 
+class TextWidget(widgets.CharWidget):
+    """Text as typed, minus control characters a spreadsheet can carry but a page cannot show:
+    NUL, which PostgreSQL refuses outright, and the rest of Unicode's "C" categories. Line breaks
+    and tabs stay."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row=row, **kwargs)
+        if text is None or text.isprintable():
+            return text
+        return "".join(ch for ch in text if ch in "\n\r\t" or not unicodedata.category(ch).startswith("C"))
+
+
 class YesNoWidget(widgets.BooleanWidget):
     TRUE_WORDS = {"1", "1.0", "true", "yes"}  # "1.0": a spreadsheet's number 1
     FALSE_WORDS = {"0", "0.0", "false", "no"}
@@ -143,6 +158,34 @@ class YesNoWidget(widgets.BooleanWidget):
         if word in self.FALSE_WORDS:
             return False
         raise ValueError(f"enter 1 for yes or 0 for no, or leave it empty for unknown (got “{value}”)")
+
+
+class ImportFileProblem(Exception):
+    """Something wrong with the file as a whole (its header row): shown as a message, never a traceback."""
+
+
+class FileProblemError(results.Error):
+    """The import page's base error, without a traceback for problems the message explains in full."""
+
+    @property
+    def traceback(self):
+        if isinstance(self.error, ImportFileProblem):
+            return ""
+        return super().traceback
+
+
+def normalise_header(value) -> str:
+    """A header cell as a column name: "Programme " and "programme" are the same column."""
+    return "" if value is None else str(value).strip().lower()
+
+
+def key_part(value) -> str:
+    """A key cell as text, so 1, 1.0 and " 1 " (Excel's number, a CSV's text) are the same key."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def programme_id_of(obj) -> int | None:
@@ -167,12 +210,96 @@ class CatalogueResource(resources.ModelResource):
         "FloatField": FloatNumberWidget,
         "BooleanField": YesNoWidget,
         "NullBooleanField": YesNoWidget,
+        # The library reads a TextField through the plain widget, so an empty Excel cell became
+        # NULL and the database refused the row; text columns are text, empty when blank.
+        "CharField": TextWidget,
+        "TextField": TextWidget,
     }
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        """A blank cell in any text column is empty text, as the admin form saves it (never NULL);
+        a required column then fails the model's own "cannot be blank" check, naming the column."""
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, db_models.CharField | db_models.TextField) and not django_field.null:
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        return kwargs
+
+    def get_error_result_class(self):
+        return FileProblemError
+
+    def template_name(self) -> str:
+        return f"static/import-templates/{self._meta.model._meta.model_name}.csv"
+
+    def check_size(self, dataset, max_rows):
+        """The admin previews every row in one request: a file longer than that can show in reasonable
+        time is refused with the way round it (`import_rows` passes max_rows=None)."""
+        if max_rows is not None and len(dataset) > max_rows:
+            raise ImportFileProblem(
+                f"The file has {len(dataset):,} rows; the admin imports at most {max_rows:,} at a time. Split "
+                "it, or load it on the server with `manage.py import_rows` (see docs/deployment.md)."
+            )
+
+    def check_headers(self, dataset):
+        """The header row names known columns and every key column; "Programme " reads as "programme".
+
+        A typo would otherwise leave a column silently unread, or fail deep in the library.
+        """
+        headers = [normalise_header(header) for header in dataset.headers or []]
+        known = [field.column_name for field in self.get_import_fields()]
+        expected = f"The columns are: {', '.join(known)} (see {self.template_name()})."
+        if not any(headers):
+            raise ImportFileProblem(f"The first row must name the columns; it has no column names. {expected}")
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            quoted = ", ".join(f"“{header}”" for header in unknown)
+            raise ImportFileProblem(f"Unknown column {quoted} in the header row: check the spelling. {expected}")
+        repeated = sorted({header for header in headers if header and headers.count(header) > 1})
+        if repeated:
+            quoted = ", ".join(f"“{header}”" for header in repeated)
+            raise ImportFileProblem(f"The header row names column {quoted} more than once. {expected}")
+        missing = [self.fields[name].column_name for name in self.get_import_id_fields() if name != "id"]
+        missing = [column for column in missing if column not in headers]
+        if missing:
+            quoted = " and ".join(f"“{column}”" for column in missing)
+            raise ImportFileProblem(f"The file has no {quoted} column: rows are matched by it. {expected}")
+        dataset.headers = headers
+
+    def row_key(self, row) -> tuple | None:
+        """What identifies the record a row writes (its import_id_fields), or None for a new record
+        that nothing identifies yet (a finding with a blank id)."""
+        parts = tuple(key_part(row.get(self.fields[name].column_name)) for name in self.get_import_id_fields())
+        return parts if all(parts) else None
+
+    def key_columns(self) -> list[str]:
+        return [self.fields[name].column_name for name in self.get_import_id_fields()]
+
+    def check_duplicate(self, row, row_number):
+        """Two rows for one record would merge silently (the second wins): an error naming both rows."""
+        key = self.row_key(row)
+        if key is None or row_number is None:
+            return None
+        first = self.rows_by_key.setdefault(key, row_number)
+        if first == row_number:
+            return None
+        columns = self.key_columns()
+        if len(columns) != len(key):  # a key of another shape (a study's citation label)
+            columns = ["citation_label"]
+        described = " and ".join(f"{column} “{value}”" for column, value in zip(columns, key, strict=True))
+        name = self._meta.model._meta.verbose_name
+        return ValidationError(
+            f"Rows {first} and {row_number} both have {described}: a file may hold each {name} once "
+            f"(otherwise row {row_number} would silently replace row {first}). Merge them or correct one.",
+            code="duplicate",
+        )
 
     def import_instance(self, instance, row, **kwargs):
         """Each column's value onto `instance`; a value the column cannot read is an error naming
         the row and the column, e.g. 'Row 2, column "number": enter a whole number (got "two")'."""
         errors = {}
+        duplicate = self.check_duplicate(row, kwargs.get("row_number"))
+        if duplicate is not None:
+            errors[self.fields[self.get_import_id_fields()[0]].attribute] = duplicate
         for field in self.get_import_fields():
             try:
                 if isinstance(field.widget, widgets.ManyToManyWidget):
@@ -205,8 +332,16 @@ class CatalogueResource(resources.ModelResource):
     # The import is a write path like the admin: the programmes whose studies or findings a file
     # touched get their search text and computed rating refreshed, inside the import's transaction.
     def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
         self.touched_programme_ids = set()
+        self.rows_by_key = {}
+        super().before_import(dataset, **kwargs)
+        try:
+            self.check_size(dataset, kwargs.get("max_rows", settings.IMPORT_MAX_ROWS))
+            self.check_headers(dataset)
+        except ImportFileProblem:
+            # Nothing below the header can be read with confidence: report the header alone.
+            del dataset[:]
+            raise
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
@@ -275,6 +410,14 @@ class StudyResource(CatalogueResource):
             "findings_text",
         ]
         import_id_fields = ["programme", "number"]
+
+    def row_key(self, row):
+        """A study on a programme by (programme, number); a review-only study by its citation label."""
+        programme, number = key_part(row.get("programme")), key_part(row.get("number"))
+        if programme:
+            return (programme, number) if number else None
+        label = key_part(row.get("citation_label"))
+        return (label,) if label else None
 
     def get_instance(self, instance_loader, row):
         """A study on a programme is found by (programme, number); a review-only study by its label."""

@@ -15,6 +15,7 @@ from .models import (
     Outcome,
     Programme,
     Publication,
+    SourceClassification,
     Study,
     StudyRating,
 )
@@ -124,6 +125,7 @@ class StudySerializer(ApiModelSerializer):
             "year",
             "design",
             "rating",
+            "rigorously_conducted",
             "countries",
             "sample_size",
             "sample_description",
@@ -160,8 +162,35 @@ class ProgrammeSummarySerializer(ApiModelSerializer):
         return programme.evidence_rating or None
 
 
+class SourceClassificationSerializer(ApiModelSerializer):
+    """What a source says about a programme's evidence, in its own words: never our rating."""
+
+    label = serializers.CharField(help_text='As the site shows it: "<short name of the source>: <its words>".')
+
+    class Meta:
+        model = SourceClassification
+        fields = [
+            "source",
+            "source_label",
+            "source_date",
+            "source_url",
+            "kind",
+            "classification",
+            "label",
+            "statement",
+        ]
+
+
 class ProgrammeListSerializer(ProgrammeSummarySerializer):
     evidence_rating_label = serializers.SerializerMethodField()
+    rating_difference_note = serializers.CharField(
+        source="rating_difference_explained",
+        help_text="Why the published rating differs from the one the recorded studies support, as the publisher "
+        "wrote it; empty when they agree.",
+    )
+    source_classifications = SourceClassificationSerializer(
+        many=True, help_text="What sources say about the evidence, in their own words; not our rating."
+    )
     age_groups = LookupSerializer(many=True)
     levels_of_need = LookupSerializer(many=True)
     delivery_models = LookupSerializer(many=True)
@@ -172,6 +201,8 @@ class ProgrammeListSerializer(ProgrammeSummarySerializer):
             "acronym",
             "summary",
             "evidence_rating_label",
+            "rating_difference_note",
+            "source_classifications",
             "age_groups",
             "levels_of_need",
             "delivery_models",

@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 
 from .models import PendingRevision, Programme, PublicationEvent, PublicationEventKind, PublicationStatus
 from .revisions import apply_revision, revision_data
-from .services import refresh_search_documents
+from .services import refresh_search_documents, supported_rating
 
 
 class Role(Enum):
@@ -323,7 +323,8 @@ def publish(*, obj, user, change_note: str):
 
     Raises PermissionDenied unless `user` is a publisher, and ValidationError without a change
     note, when its status changed since the caller read it, when the page is not fit to publish
-    (programmes: require_page_content), or when the result breaks a model rule (nothing is
+    (programmes: check_programme_publishable: page content, and a rating the studies reproduce or a
+    note saying why not), or when the result breaks a model rule (nothing is
     written then). The first publication sets `published_on`.
     """
     return _take("publish", obj=obj, user=user, change_note=change_note)
@@ -404,6 +405,36 @@ def require_page_content(programme: Programme) -> None:
         )
 
 
+def require_reproduced_rating(programme: Programme) -> None:
+    """ValidationError when `programme`'s evidence rating is not the one `evidence.assess()` computes
+    from its recorded studies and no publisher has written why (`rating_difference_note`).
+
+    A rating we publish is reproduced from recorded studies, or it is not published as ours
+    (docs/adr/0004-ratings-and-source-classifications.md). An unrated programme passes: publishing it unrated
+    is honest. The note is shown on the public page beside the rating.
+    """
+    rating = programme.evidence_rating
+    if not rating or programme.rating_difference_note.strip():
+        return
+    supported = supported_rating(programme=programme)
+    if supported == rating:
+        return
+    note_label = Programme._meta.get_field("rating_difference_note").verbose_name
+    raise ValidationError(
+        f"{programme} cannot be published with the evidence rating {rating}: its recorded studies support "
+        f"{supported}. We publish a rating as ours only when the recorded studies reproduce it. Correct the "
+        "rating, or add the missing studies and findings; or, if the rating rightly differs, write why in "
+        f"“{note_label.capitalize()}” (under “Evidence and cost ratings”): it is shown on the public page "
+        "beside the rating."
+    )
+
+
+def check_programme_publishable(programme: Programme) -> None:
+    """A programme is fit to publish when its page has content and its rating is reproduced or explained."""
+    require_page_content(programme)
+    require_reproduced_rating(programme)
+
+
 def _public_ratings(programme: Programme) -> tuple[str, str]:
     """The ratings the public last saw: the live row if published, else the last publication's."""
     if programme.status == PublicationStatus.PUBLISHED:
@@ -427,7 +458,7 @@ register(
         event_model=PublicationEvent,
         public_state=_public_ratings,
         event_fields=_rating_change,
-        check_publishable=require_page_content,
+        check_publishable=check_programme_publishable,
         # The public search must find what is now public: a revision's new summary, say.
         after_publish=lambda programme: refresh_search_documents([programme.pk]),
         revision_model=PendingRevision,

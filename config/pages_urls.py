@@ -1,12 +1,15 @@
 """Guidance and service pages: static text, so a TemplateView each.
 
-Only the accessibility statement reads a setting (the team's contact address), at request
-time so a deployment can set CONTACT_EMAIL without a code change.
+The accessibility statement reads a setting (the team's contact address), at request time so a
+deployment can set CONTACT_EMAIL without a code change; the cost ratings page prints the bands
+from catalogue.choices, where the constraint and every label read them too.
 """
 
 from django.conf import settings
 from django.urls import path
 from django.views.generic import TemplateView
+
+from catalogue.choices import COST_BANDS
 
 app_name = "pages"
 
@@ -26,7 +29,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/evidence_ratings.html"),
         name="evidence-ratings",
     ),
-    path("guidance/cost-ratings/", TemplateView.as_view(template_name="pages/cost_ratings.html"), name="cost-ratings"),
+    path(
+        "guidance/cost-ratings/",
+        TemplateView.as_view(template_name="pages/cost_ratings.html", extra_context={"cost_bands": COST_BANDS}),
+        name="cost-ratings",
+    ),
     path(
         "guidance/improvement-index/",
         TemplateView.as_view(template_name="pages/improvement_index.html"),

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from catalogue.feeds import ChangesFeed
@@ -10,6 +12,9 @@ admin.site.index_title = "Catalogue and reviews"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): no 404 in their console.
+    # Lazy: the hashed static name is known only once the app serves (collectstatic's manifest).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
     path("feeds/changes/", ChangesFeed(), name="changes-feed"),
     path("reviews/", include("reviews.urls")),
     path("", include("catalogue.urls")),

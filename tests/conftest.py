@@ -41,6 +41,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
 
 
+def skip_or_fail(message):
+    """Skip a test whose service is missing; under CI, fail instead."""
+    if ON_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _primary_only_unless_replica_test(request, settings):
+    """Ordinary tests read and write one database: their rows live in a transaction the replica cannot
+    see. Tests marked `replica` turn replica reads on themselves (tests/test_replica.py)."""
+    if "replica" not in request.keywords:
+        settings.DATABASE_REPLICA_READS = False
+
+
 @pytest.fixture
 def analyst(django_user_model):
     """A staff user with every catalogue and reviews permission, as the demo analyst has."""

@@ -28,6 +28,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     status = models.PublicationStatus.PUBLISHED
     published_on = datetime.date(2024, 1, 1)
     evidence_level = models.EvidenceLevel.LEVEL_3
+    # A factory programme is rated 3 with no studies, which assess() cannot reproduce (it computes NL2),
+    # so, like any such published rating, it carries the publisher's note saying why (the workflow
+    # refuses to publish it otherwise). Tests of that guard pass rating_difference_note="".
+    rating_difference_note = "Rated by the test that made it, not from recorded studies."
 
 
 class StudyFactory(factory.django.DjangoModelFactory):
@@ -68,6 +72,18 @@ class CollectionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Collection {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     summary = "Programmes with a shared theme."
+
+
+class SourceClassificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SourceClassification
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    source = "EIF workshop A, 'What does the evidence tell us?'"
+    source_label = "EIF workshop"
+    source_date = datetime.date(2016, 1, 1)
+    classification = factory.Sequence(lambda n: f"Established evidence {n}")
+    statement = "Two RCTs conducted in the US."
 
 
 # --------------------------------------------------------------------------- pages branch (JSON API tests)

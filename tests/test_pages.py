@@ -340,3 +340,20 @@ def test_skip_link_is_the_first_keyboard_stop(live_server, browser):
     focused = page.evaluate("document.activeElement.textContent.trim()")
 
     assert focused == "Skip to main content"
+
+
+def test_favicon_ico_redirects_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_cost_ratings_page_lists_every_band_from_the_one_band_table(client):
+    from catalogue.choices import COST_BANDS
+
+    body = client.get("/guidance/cost-ratings/").content.decode()
+
+    for band in COST_BANDS:
+        assert f'<th scope="row" class="govuk-table__header">{band.rating}</th>' in body
+        assert band.words[0].upper() + band.words[1:] in body

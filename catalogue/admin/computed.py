@@ -10,8 +10,9 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from ..effects import finding_consistency_warnings
-from ..models import Finding
+from ..models import Finding, Programme
 
+NOTE_LABEL = Programme._meta.get_field("rating_difference_note").verbose_name.capitalize()
 COMPUTED_EFFECT_FIELDS = ("effect_size_type", "effect_size", "ci_low", "ci_high", "improvement_index")
 
 
@@ -132,11 +133,14 @@ class RatingDisagreesFilter(admin.SimpleListFilter):
     parameter_name = "rating_check"
 
     def lookups(self, request, model_admin):
-        return [("disagrees", "Disagrees with the studies")]
+        # "No note why": what a publisher cannot publish until the note is written (workflow.require_reproduced_rating).
+        return [("disagrees", "Disagrees with the studies"), ("unexplained", "Disagrees, with no note why")]
 
     def queryset(self, request, queryset):
         if self.value() == "disagrees":
             return queryset.rating_disagrees()
+        if self.value() == "unexplained":
+            return queryset.rating_disagrees().filter(rating_difference_note="")
         return queryset
 
 
@@ -163,13 +167,26 @@ class ProgrammeEvidenceAdminMixin:
             )
         reasons = format_html_join("", "<li>{}</li>", ((reason,) for reason in assessment.reasons))
         needs = format_html_join("", "<li>{}</li>", ((need,) for need in assessment.next_level_needs))
-        if obj.evidence_rating and obj.rating_disagrees:
+        if obj.evidence_rating and obj.rating_disagrees and not obj.rating_difference_note.strip():
             verdict = format_html(
                 '<p class="errornote">Warning: the published rating ({}) differs from the rating the study '
-                "records support ({}). Check the study ratings and findings, or record why in the evidence "
-                "overview.</p>",
+                "records support ({}). Check the study ratings and findings, or write why in “{}” below: "
+                "it is shown on the public page, and a publisher cannot publish this rating without it.</p>",
                 obj.evidence_rating,
                 assessment.rating,
+                NOTE_LABEL,
+            )
+        elif obj.evidence_rating and obj.rating_disagrees:
+            verdict = format_html(
+                "<p>The published rating ({}) differs from the rating the study records support ({}); the note "
+                "below says why, on the public page too.</p>",
+                obj.evidence_rating,
+                assessment.rating,
+            )
+        elif obj.evidence_rating and obj.rating_difference_note.strip():
+            verdict = format_html(
+                "<p>{}</p>",
+                f"Agrees with the published rating, so “{NOTE_LABEL}” is not shown on the public page: clear it.",
             )
         elif obj.evidence_rating:
             verdict = format_html("<p>{}</p>", "Agrees with the published rating.")

@@ -103,10 +103,21 @@ class StudyAdmin(
     resource_classes = [StudyResource]
     import_template_name = "admin/catalogue/import.html"
 
-    list_display = ["citation_label", "programme", "number", "design", "rating", "sample_size", "year", "finding_count"]
+    list_display = [
+        "citation_label",
+        "programme",
+        "number",
+        "design",
+        "rating",
+        "rigorously_conducted",
+        "sample_size",
+        "year",
+        "finding_count",
+    ]
     list_filter = [
         "design",
         "rating",
+        "rigorously_conducted",
         "countries",
         "measures_independent",
         "independent_of_developer",
@@ -129,7 +140,7 @@ class StudyAdmin(
             "Sample and timing",
             {"fields": ["countries", ("sample_size", "sample_description"), ("timing", "longest_follow_up_months")]},
         ),
-        ("Quality", {"fields": ["measures_independent", "independent_of_developer"]}),
+        ("Quality", {"fields": ["rigorously_conducted", "measures_independent", "independent_of_developer"]}),
         (
             "Narrative for the programme page",
             {"fields": ["design_narrative", "sample_narrative", "measures_text", "findings_text"]},

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .. import workflow
-from ..models import PendingRevision, Programme, PublicationStatus, Study, TheoryOfChangeStep
+from ..models import PendingRevision, Programme, PublicationStatus, SourceClassification, Study, TheoryOfChangeStep
 from ..revisions import revision_changes
-from .base import RECORD_FIELDSET, RecordedAdmin, RefreshesDerivedDataAdmin
+from .base import RECORD_FIELDSET, RecordedAdmin, RefreshesDerivedDataAdmin, WideTextInputs
 from .computed import ProgrammeEvidenceAdminMixin, RatingDisagreesFilter
 from .workflow import PublicationEventInline, WorkflowAdminMixin
 
@@ -147,12 +147,29 @@ class TheoryOfChangeStepInline(admin.TabularInline):
     fields = ["order", "text"]
 
 
+class SourceClassificationInline(WideTextInputs, admin.StackedInline):
+    """What each source says about the programme's evidence, in its own words: never our rating
+    (docs/adr/0004-ratings-and-source-classifications.md). Shown where a rating would be while we
+    have not rated the programme. Rows are stamped by RecordedAdmin.save_formset."""
+
+    model = SourceClassification
+    extra = 0
+    fields = [
+        "source",
+        ("source_label", "source_date"),
+        "source_url",
+        ("kind", "classification"),
+        "statement",
+        "order",
+    ]
+
+
 class StudyRowInline(admin.TabularInline):
     """Studies listed on the programme form, each linking to its own form for publications and findings."""
 
     model = Study
     extra = 0
-    fields = ["number", "citation_label", "design", "rating", "edit_link"]
+    fields = ["number", "citation_label", "design", "rating", "rigorously_conducted", "edit_link"]
     readonly_fields = ["edit_link"]
     show_change_link = True
     ordering = ["number"]
@@ -197,7 +214,7 @@ class ProgrammeAdmin(RefreshesDerivedDataAdmin, ProgrammeEvidenceAdminMixin, Pen
     search_fields = ["name", "acronym", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["age_groups", "levels_of_need", "delivery_models", "settings", "other_settings", "countries"]
-    inlines = [StudyRowInline, TheoryOfChangeStepInline]
+    inlines = [StudyRowInline, SourceClassificationInline, TheoryOfChangeStepInline]
     date_hierarchy = "last_reviewed_on"
     fieldsets = [
         (
@@ -210,6 +227,7 @@ class ProgrammeAdmin(RefreshesDerivedDataAdmin, ProgrammeEvidenceAdminMixin, Pen
                 "fields": [
                     ("evidence_level", "evidence_plus"),
                     "supported_rating",
+                    "rating_difference_note",
                     "evidence_overview",
                     ("cost_rating", "estimated_unit_cost"),
                     ("assessed_in", "assessed_on"),

@@ -19,8 +19,8 @@ from ..models import (
 
 
 def programmes_for_list():
-    """Published programmes with the lookups the list serializer shows."""
-    return Programme.objects.published().prefetch_related("age_groups", "levels_of_need", "delivery_models")
+    """Published programmes with the lookups and source classifications the list serializer shows."""
+    return Programme.objects.published().for_listing().prefetch_related("delivery_models")
 
 
 def studies_in_full():

@@ -1,7 +1,8 @@
 """The catalogue's models, one module per concept; every name is importable from here.
 
 - `base`: who recorded a row (`Recorded`), the lookups analysts extend, and outcomes.
-- `programme`: programmes, their theory of change, and the reads pages need (`ProgrammeQuerySet`).
+- `programme`: programmes; `programme_queryset`: the reads pages need (`ProgrammeQuerySet`).
+- `theory`: a programme's theory of change, step by step.
 - `collection`: curated sets of programmes.
 - `studies`: studies, publications and findings, the evidence behind a rating.
 - `workflow`: history, pending revisions and the publication log.
@@ -12,15 +13,37 @@ re-exported here for code that imports them with the models.
 """
 
 from ..choices import *  # noqa: F403
-from .base import AgeGroup, Country, DeliveryModel, LevelOfNeed, Lookup, LookupManager, Outcome, Recorded, Setting
+from .base import (
+    NARRATIVE_LENGTH,
+    NOTE_LENGTH,
+    SHORT_NOTE_LENGTH,
+    AgeGroup,
+    BoundedTextField,
+    Country,
+    DeliveryModel,
+    LevelOfNeed,
+    Lookup,
+    LookupManager,
+    Outcome,
+    Recorded,
+    Setting,
+    is_web_url,
+    web_url_validator,
+)
 from .classification import SourceClassification
 from .collection import Collection
-from .programme import Programme, ProgrammeQuerySet, TheoryOfChangeStep
+from .programme import Programme
+from .programme_queryset import ProgrammeQuerySet
 from .studies import Finding, Publication, Study, doi_validator
+from .theory import TheoryOfChangeStep
 from .workflow import PendingRevision, PublicationEvent, PublicationEventQuerySet
 
 __all__ = [
+    "NARRATIVE_LENGTH",
+    "NOTE_LENGTH",
+    "SHORT_NOTE_LENGTH",
     "AgeGroup",
+    "BoundedTextField",
     "Collection",
     "Country",
     "DeliveryModel",
@@ -41,4 +64,6 @@ __all__ = [
     "Study",
     "TheoryOfChangeStep",
     "doi_validator",
+    "is_web_url",
+    "web_url_validator",
 ]

@@ -5,12 +5,70 @@ delivery model, setting, country) are rows, not choices, so analysts can add to 
 refer to them by slug. An Outcome is a named result in one of the outcome domains.
 """
 
+from functools import cached_property
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from ..choices import OutcomeDomain, PublicationStatus
+
+# Longest text an analyst may type, by kind of field: a narrative (a programme's description, a study's
+# design) runs to a few pages, a note to a paragraph or two, a short note to a sentence or two. The
+# longest narrative in the seed documents is about 2,300 characters.
+NARRATIVE_LENGTH = 20_000
+NOTE_LENGTH = 5_000
+SHORT_NOTE_LENGTH = 2_000
+
+
+class BoundedTextField(models.TextField):
+    """A TextField whose max_length every write path enforces, not only the admin's textarea.
+
+    Django passes a TextField's max_length to the form only; here full_clean() checks it too, so
+    imports (catalogue/resources.py, `import_rows`) and any other validated write refuse a 10 MB
+    narrative with "Ensure this value has at most … characters", naming the field.
+    """
+
+    @cached_property
+    def validators(self):
+        validators = super().validators
+        if self.max_length is not None:
+            validators = [*validators, MaxLengthValidator(self.max_length)]
+        return validators
+
+
+# Links shown on public pages: only web addresses, never javascript:, data: or ftp: ones.
+web_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def is_web_url(field_name: str) -> Q:
+    """The database's side of web_url_validator: empty, or an http(s) address (writes that skip
+    full_clean, such as loaddata, meet it too)."""
+    return (
+        Q(**{field_name: ""})
+        | Q(**{f"{field_name}__istartswith": "http://"})
+        | Q(**{f"{field_name}__istartswith": "https://"})
+    )
+
+
+def null_or_at_least(minimum, *fields, message, strict=False) -> list[models.CheckConstraint]:
+    """One constraint per nullable number field: empty, or at least `minimum` (more than it, if strict).
+
+    Each field also carries the matching MinValueValidator, so a form shows the error on the field;
+    the constraint holds for every other write.
+    """
+    lookup = "gt" if strict else "gte"
+    rule = "positive" if strict or minimum else "not_negative"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__{lookup}": minimum}),
+            name=f"%(app_label)s_%(class)s_{field}_{rule}",
+            violation_error_message=message,
+        )
+        for field in fields
+    ]
 
 
 class Recorded(models.Model):
@@ -130,7 +188,9 @@ class Outcome(models.Model):
         choices=OutcomeDomain,
         help_text="The child outcome domain, or parent, couple and family outcomes.",
     )
-    description = models.TextField(blank=True, help_text="Optional: what counts as this outcome.")
+    description = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="Optional: what counts as this outcome."
+    )
 
     objects = OutcomeQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..choices import ClassificationKind
-from .base import Recorded
+from .base import NOTE_LENGTH, BoundedTextField, Recorded, is_web_url, web_url_validator
 
 
 class SourceClassification(Recorded):
@@ -40,13 +40,14 @@ class SourceClassification(Recorded):
         help_text="When the source was published; the first of the month if only the month is known. Leave empty "
         "when the source gives no date.",
     )
-    source_url = models.URLField("link to the source", max_length=500, blank=True)
+    source_url = models.URLField("link to the source", max_length=500, blank=True, validators=[web_url_validator])
     kind = models.CharField(max_length=20, choices=ClassificationKind, default=ClassificationKind.CATEGORY)
     classification = models.CharField(
         max_length=100,
         help_text='Exactly as the source prints it, e.g. "Established evidence", "No effect" or "3+".',
     )
-    statement = models.TextField(
+    statement = BoundedTextField(
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text="What the source says about the evidence behind its classification, in our own words.",
     )
@@ -65,6 +66,11 @@ class SourceClassification(Recorded):
                 condition=~Q(source=""),
                 name="%(app_label)s_%(class)s_source_not_empty",
                 violation_error_message="Name the source by its own title.",
+            ),
+            models.CheckConstraint(
+                condition=is_web_url("source_url"),
+                name="%(app_label)s_%(class)s_source_url_is_web",
+                violation_error_message="The link must be an http:// or https:// address.",
             ),
             models.UniqueConstraint(
                 fields=["programme", "source", "classification"],

@@ -3,7 +3,7 @@
 from django.db import models
 from django.urls import reverse
 
-from .base import Recorded
+from .base import NARRATIVE_LENGTH, BoundedTextField, Recorded
 from .programme import Programme
 
 
@@ -14,7 +14,9 @@ class Collection(Recorded):
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The page address after /collections/, made from the name."
     )
-    summary = models.TextField(help_text="What the collection is about and why these programmes belong together.")
+    summary = BoundedTextField(
+        max_length=NARRATIVE_LENGTH, help_text="What the collection is about and why these programmes belong together."
+    )
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the grouping comes from, e.g. an evidence summary or workshop."
     )

@@ -4,6 +4,7 @@ The shape follows a published programme page: ratings and characteristics here, 
 behind the rating in `catalogue.models.studies`.
 """
 
+from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.postgres.search import SearchVectorField
@@ -17,14 +18,26 @@ from ..choices import (
     EVIDENCE_LEVEL_CODES,
     CostRating,
     EvidenceLevel,
-    OutcomeDomain,
     PractitionerLevel,
     PublicationStatus,
 )
 from ..costs import cost_band
 from ..evidence import assess
-from ..search import search_programmes
-from .base import AgeGroup, Country, DeliveryModel, LevelOfNeed, Recorded, Setting
+from .base import (
+    NARRATIVE_LENGTH,
+    NOTE_LENGTH,
+    AgeGroup,
+    BoundedTextField,
+    Country,
+    DeliveryModel,
+    LevelOfNeed,
+    Recorded,
+    Setting,
+    is_web_url,
+    null_or_at_least,
+    web_url_validator,
+)
+from .programme_queryset import ProgrammeQuerySet
 
 
 def cost_rating_matches_unit_cost() -> Q:
@@ -43,124 +56,6 @@ def cost_rating_matches_unit_cost() -> Q:
         previous = band
     # SQL treats NULL = 2 as unknown, which a CHECK lets through: say isnull=False.
     return Q(estimated_unit_cost__isnull=True) | Q(cost_rating__isnull=False) & in_a_band
-
-
-class ProgrammeQuerySet(models.QuerySet):
-    def rating_disagrees(self):
-        """Programmes whose published rating differs from the one their study records support.
-
-        Compares with the stored ``computed_evidence_rating`` (kept current by
-        ``services.recompute_programme_rating``); programmes not yet rated are left out.
-        """
-        agreeing = Q()
-        for level, code in EVIDENCE_LEVEL_CODES.items():
-            agreeing |= Q(evidence_level=level, evidence_plus=False, computed_evidence_rating=code)
-            agreeing |= Q(evidence_level=level, evidence_plus=True, computed_evidence_rating=f"{code}+")
-        return self.filter(evidence_level__isnull=False).exclude(agreeing)
-
-    def visible_to(self, user):
-        """Programmes `user` may open at their public address: published ones for everyone, and
-        every programme (drafts, in review, archived) for staff who may view programmes in the
-        admin, so they can preview a draft. Views that use it pass `is_preview=True` to the
-        template when the programme shown is not published (see templates/_includes/draft_banner.html).
-        """
-        if user.is_authenticated and user.is_staff and user.has_perm("catalogue.view_programme"):
-            return self.all()
-        return self.published()
-
-    def published(self):
-        """Programmes the public may see. Drafts, those in review and archived ones never are."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
-
-    def search(self, text):
-        """Programmes matching free text, best first in a `search_rank` annotation.
-
-        Full-text with a trigram fallback on PostgreSQL, word-by-word matching on SQLite:
-        catalogue/search.py picks the implementation from the database vendor.
-        """
-        return search_programmes(self, text)
-
-    # Study and Finding are reached through the relations, not imported: their module builds on this one.
-    def _study_model(self):
-        return self.model._meta.get_field("studies").related_model
-
-    def _finding_model(self):
-        return self._study_model()._meta.get_field("findings").related_model
-
-    def for_listing(self):
-        """What a summary card on the programme list needs: the ages and levels of need it shows, and what
-        sources say about the evidence of a programme we have not rated."""
-        return self.prefetch_related("age_groups", "levels_of_need", "source_classifications")
-
-    def for_export(self):
-        """What a CSV row and a comparison column need: every characteristic and the outcome domains."""
-        return self.for_listing().prefetch_related(
-            "delivery_models",
-            "settings",
-            "countries",
-            models.Prefetch("studies", queryset=self._study_model().objects.order_by("number", "pk")),
-            models.Prefetch("studies__findings", queryset=self._finding_model().objects.select_related("outcome")),
-        )
-
-    def for_csv(self):
-        """What a CSV row needs, lean enough to export the whole catalogue: the programme's own short
-        columns, every characteristic, and a `has_<domain>_outcome` flag per outcome domain (true when
-        a headline finding falls in it; read by `outcome_domain_labels_from_flags`).
-
-        Not for_export(): building every Study and Finding (long narrative and formula columns) only to
-        name the domains took most of the export's time. Compare still uses for_export().
-        """
-        # One uncorrelated "programme in (...)" set per domain: SQLite evaluates each once, where a
-        # correlated EXISTS per programme and domain cost more than the prefetches it replaced.
-        headline_findings = self._finding_model().objects.filter(is_headline=True, study__programme__isnull=False)
-        domain_flags = {
-            f"has_{domain}_outcome": models.ExpressionWrapper(
-                Q(pk__in=headline_findings.filter(outcome__domain=domain).values("study__programme")),
-                output_field=models.BooleanField(),
-            )
-            for domain in OutcomeDomain.values
-        }
-        return (
-            self.only(
-                "name",
-                "slug",
-                "acronym",
-                "summary",
-                "evidence_level",
-                "evidence_plus",
-                "cost_rating",
-                "uk_provision",
-                "uk_evaluation",
-                "last_reviewed_on",
-            )
-            .annotate(**domain_flags)
-            .prefetch_related(
-                "age_groups", "levels_of_need", "delivery_models", "settings", "countries", "source_classifications"
-            )
-        )
-
-    def for_detail(self):
-        """Everything the programme page shows, in a fixed number of queries however many studies.
-
-        Feature partials that need more add their prefetch here, one clearly commented line each.
-        """
-        # Reviews build on the catalogue, so their models are reached through the relations, and only
-        # published reviews are fetched: a draft review must never be named on a public page.
-        inclusion = self._study_model()._meta.get_field("review_inclusions").related_model
-        review = self.model._meta.get_field("reviews").related_model
-        published_inclusions = inclusion.objects.filter(review__status=PublicationStatus.PUBLISHED)
-        return self.for_export().prefetch_related(
-            "other_settings",
-            "collections",
-            "theory_of_change",
-            "studies__countries",
-            "studies__publications",
-            "publication_events",  # the rating history
-            models.Prefetch(  # reviews citing each study
-                "studies__review_inclusions", queryset=published_inclusions.select_related("review")
-            ),
-            models.Prefetch("reviews", queryset=review.objects.published()),  # reviews about the programme
-        )
 
 
 class Programme(Recorded):
@@ -183,16 +78,20 @@ class Programme(Recorded):
         max_length=300,
         help_text="One sentence for lists and search results: what it is and who it is for.",
     )
-    description = models.TextField(
-        blank=True, help_text="A few paragraphs in our own words: aims, who takes part, how long it lasts."
+    description = BoundedTextField(
+        max_length=NARRATIVE_LENGTH,
+        blank=True,
+        help_text="A few paragraphs in our own words: aims, who takes part, how long it lasts.",
     )
-    scope_note = models.TextField(
+    scope_note = BoundedTextField(
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text="Optional caveat about what this page covers, e.g. that it is one specific psychotherapy "
         "programme, not psychotherapy in general.",
     )
-    provider_involvement = models.TextField(
+    provider_involvement = BoundedTextField(
         "note on provider involvement",
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text="Whether the provider agreed to the terms of reference and cooperated with the assessment.",
     )
@@ -209,10 +108,20 @@ class Programme(Recorded):
         default=False,
         help_text="Tick for 2+, 3+ or 4+: the programme exceeds the basic threshold of its level.",
     )
-    evidence_overview = models.TextField(
+    evidence_overview = BoundedTextField(
         "about the evidence",
+        max_length=NARRATIVE_LENGTH,
         blank=True,
         help_text="A short overview of the evidence as a whole: how many studies, which designs, where.",
+    )
+    rating_difference_note = BoundedTextField(
+        "why the published rating differs from the studies",
+        max_length=NOTE_LENGTH,
+        blank=True,
+        help_text="Only when the published evidence rating is not the one the recorded studies support (shown "
+        "beside it as “rating the studies support”): say why, for commissioners, e.g. which assessment "
+        "the rating comes from and which of its studies are not yet recorded. Shown on the public page beside "
+        "the rating. A publisher cannot publish a differing rating without it; leave it empty when they agree.",
     )
     cost_rating = models.PositiveSmallIntegerField(
         choices=CostRating,
@@ -293,19 +202,25 @@ class Programme(Recorded):
     )
 
     # About the programme: delivery
-    delivery_summary = models.TextField(
+    delivery_summary = BoundedTextField(
         "how it is delivered",
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text="In a sentence: sessions, length and who delivers, "
         'e.g. "32 sessions of 1 to 1.5 hours by one clinical practitioner".',
     )
-    what_happens = models.TextField(
+    what_happens = BoundedTextField(
         "what happens during the intervention",
+        max_length=NARRATIVE_LENGTH,
         blank=True,
         help_text="One point per line: what practitioners and families do.",
     )
     sessions = models.PositiveSmallIntegerField(
-        "number of sessions", null=True, blank=True, help_text="Sessions each family receives."
+        "number of sessions",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Sessions each family receives (1 or more).",
     )
     session_hours_min = models.DecimalField(
         "session length from (hours)",
@@ -313,6 +228,7 @@ class Programme(Recorded):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Shortest typical session in hours (1.5 for 90 minutes).",
     )
     session_hours_max = models.DecimalField(
@@ -321,16 +237,24 @@ class Programme(Recorded):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Longest typical session in hours; same as 'from' when sessions have a fixed length.",
     )
     duration = models.CharField(
         max_length=200, blank=True, help_text='How long the programme lasts, e.g. "Weekly for 12 months or longer".'
     )
     duration_weeks = models.PositiveSmallIntegerField(
-        "duration (weeks)", null=True, blank=True, help_text="Minimum length in weeks, where known (12 months = 52)."
+        "duration (weeks)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Minimum length in weeks, where known (12 months = 52; 1 or more).",
     )
     practitioners_per_session = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How many practitioners attend each session."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many practitioners attend each session (1 or more).",
     )
     practitioner_level = models.PositiveSmallIntegerField(
         "practitioner qualification level",
@@ -341,8 +265,12 @@ class Programme(Recorded):
     )
 
     # Implementation requirements
-    who_can_deliver = models.TextField(blank=True, help_text="The practitioner's role and qualifications.")
-    training_requirements = models.TextField(blank=True, help_text="Programme training and any booster training.")
+    who_can_deliver = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="The practitioner's role and qualifications."
+    )
+    training_requirements = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="Programme training and any booster training."
+    )
     training_hours = models.DecimalField(
         "training hours per practitioner",
         max_digits=6,
@@ -351,7 +279,9 @@ class Programme(Recorded):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    supervision = models.TextField(blank=True, help_text="How practitioners are supervised, and by whom.")
+    supervision = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="How practitioners are supervised, and by whom."
+    )
     supervisor_level = models.PositiveSmallIntegerField(
         "supervisor qualification level", choices=PractitionerLevel, null=True, blank=True
     )
@@ -371,14 +301,14 @@ class Programme(Recorded):
         validators=[MinValueValidator(0)],
         help_text="Supervisor hours per family over the whole programme, where the provider gives it.",
     )
-    fidelity = models.TextField("systems for maintaining fidelity", blank=True)
+    fidelity = BoundedTextField("systems for maintaining fidelity", max_length=NOTE_LENGTH, blank=True)
     licence_required = models.BooleanField(
         "licence required",
         null=True,
         blank=True,
         help_text="Is a licence needed to run the programme? Leave unknown if not stated.",
     )
-    licensing = models.TextField("licensing details", blank=True)
+    licensing = BoundedTextField("licensing details", max_length=NOTE_LENGTH, blank=True)
     licence_fee = models.DecimalField(
         "licence fee (£)",
         max_digits=9,
@@ -390,13 +320,15 @@ class Programme(Recorded):
     )
 
     # Theory and outcomes
-    intended_outcomes = models.TextField(blank=True, help_text="What the programme aims to change, one per line.")
+    intended_outcomes = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="What the programme aims to change, one per line."
+    )
 
     # Contact
     contact_name = models.CharField(max_length=200, blank=True)
     contact_organisation = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
-    contact_url = models.URLField("contact website", blank=True)
+    contact_url = models.URLField("contact website", blank=True, validators=[web_url_validator])
 
     # Publication
     status = models.CharField(
@@ -410,6 +342,14 @@ class Programme(Recorded):
     )
     last_reviewed_on = models.DateField(
         "last reviewed", null=True, blank=True, help_text="When the evidence on this page was last checked."
+    )
+
+    # Marks rows made by `manage.py generate_synthetic` for scale tests, so `--delete` removes only them.
+    is_synthetic = models.BooleanField(
+        "synthetic test data",
+        default=False,
+        editable=False,
+        help_text="Made by the synthetic data generator for load testing; never real evidence.",
     )
 
     # Search text, recomputed by catalogue.services.refresh_search_documents.
@@ -470,6 +410,23 @@ class Programme(Recorded):
                 name="%(app_label)s_%(class)s_session_hours_positive",
                 violation_error_message="Session length must be more than zero hours.",
             ),
+            *null_or_at_least(
+                0, "session_hours_max", strict=True, message="Session length must be more than zero hours."
+            ),
+            *null_or_at_least(1, "duration_weeks", message="A programme lasts at least one week."),
+            *null_or_at_least(
+                0,
+                "training_hours",
+                "supervisor_training_hours",
+                "supervision_hours_per_family",
+                "licence_fee",
+                message="Training and supervision hours and the licence fee cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=is_web_url("contact_url"),
+                name="%(app_label)s_%(class)s_contact_url_is_web",
+                violation_error_message="The contact website must be an http:// or https:// address.",
+            ),
             models.CheckConstraint(
                 condition=Q(sessions__isnull=True) | Q(sessions__gte=1),
                 name="%(app_label)s_%(class)s_sessions_positive",
@@ -523,6 +480,15 @@ class Programme(Recorded):
         return bool(self.evidence_rating) and self.evidence_rating != self.assessment.rating
 
     @property
+    def rating_difference_explained(self) -> str:
+        """The publisher's note on why the published rating differs from the one the study records support,
+        or "" when there is no rating or no note, or they agree. Compares with the stored
+        ``computed_evidence_rating``, so lists need no studies (the programme page uses the live assessment)."""
+        if not self.evidence_rating or self.evidence_rating == self.computed_evidence_rating:
+            return ""
+        return self.rating_difference_note.strip()
+
+    @property
     def evidence_rating(self) -> str:
         """The rating as printed: "3+", "4", "NL2", "NE", or "" while unassessed."""
         if self.evidence_level is None:
@@ -537,18 +503,3 @@ class Programme(Recorded):
     @property
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
-
-
-class TheoryOfChangeStep(models.Model):
-    """One step in a programme's theory of change: why doing X should lead to better outcome Y."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="theory_of_change")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Steps are shown in this order.")
-    text = models.TextField(help_text="One causal step, in a sentence or two.")
-
-    class Meta:
-        ordering = ["programme", "order", "id"]
-        verbose_name = "theory of change step"
-
-    def __str__(self):
-        return f"{self.programme}: step {self.order}"

@@ -22,7 +22,16 @@ from ..choices import (
     StudyRating,
 )
 from ..effects import compute_finding_effect
-from .base import Country, Outcome, Recorded
+from .base import (
+    NARRATIVE_LENGTH,
+    SHORT_NOTE_LENGTH,
+    BoundedTextField,
+    Country,
+    Outcome,
+    Recorded,
+    is_web_url,
+    web_url_validator,
+)
 from .programme import Programme
 
 
@@ -45,6 +54,7 @@ class Study(Recorded):
         "study number",
         null=True,
         blank=True,
+        validators=[MinValueValidator(1)],
         help_text='Its number on the programme page ("Study 1"). Unique within a programme.',
     )
     citation_label = models.CharField(
@@ -61,7 +71,10 @@ class Study(Recorded):
     design = models.CharField(max_length=20, choices=DesignType, help_text="From the paper's methods section.")
     countries = models.ManyToManyField(Country, blank=True, related_name="studies", help_text="Where it was conducted.")
     sample_size = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Participants randomised or assigned (families or children), at baseline."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Participants randomised or assigned (families or children), at baseline (1 or more).",
     )
     sample_description = models.CharField(
         max_length=400,
@@ -106,14 +119,21 @@ class Study(Recorded):
         blank=True,
         help_text="Was the evaluation run by a team independent of the programme's developer?",
     )
-    design_narrative = models.TextField(
-        "study design", blank=True, help_text="How participants were assigned and to what."
+    design_narrative = BoundedTextField(
+        "study design", max_length=NARRATIVE_LENGTH, blank=True, help_text="How participants were assigned and to what."
     )
-    sample_narrative = models.TextField("sample", blank=True, help_text="Who took part, where, and how many.")
-    measures_text = models.TextField(
-        "measures", blank=True, help_text="What was measured, with which instrument, reported by whom."
+    sample_narrative = BoundedTextField(
+        "sample", max_length=NARRATIVE_LENGTH, blank=True, help_text="Who took part, where, and how many."
     )
-    findings_text = models.TextField("findings", blank=True, help_text="A summary of what the study found.")
+    measures_text = BoundedTextField(
+        "measures",
+        max_length=NARRATIVE_LENGTH,
+        blank=True,
+        help_text="What was measured, with which instrument, reported by whom.",
+    )
+    findings_text = BoundedTextField(
+        "findings", max_length=NARRATIVE_LENGTH, blank=True, help_text="A summary of what the study found."
+    )
 
     class Meta:
         ordering = ["programme", "number", "year", "citation_label"]
@@ -188,7 +208,13 @@ class Publication(models.Model):
     issue = models.CharField(max_length=30, blank=True)
     pages = models.CharField(max_length=30, blank=True, help_text='e.g. "199-209".')
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[doi_validator])
-    url = models.URLField("link", max_length=500, blank=True, help_text="Where the paper can be read, if not by DOI.")
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        validators=[web_url_validator],
+        help_text="Where the paper can be read, if not by DOI: an http:// or https:// address.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Order in the study's reference list.")
 
     class Meta:
@@ -203,6 +229,11 @@ class Publication(models.Model):
                 condition=Q(doi="") | Q(doi__startswith="10."),
                 name="%(app_label)s_%(class)s_doi_format",
                 violation_error_message='A DOI starts with "10.".',
+            ),
+            models.CheckConstraint(
+                condition=is_web_url("url"),
+                name="%(app_label)s_%(class)s_url_is_web",
+                violation_error_message="The link must be an http:// or https:// address.",
             ),
         ]
 
@@ -249,7 +280,8 @@ class Finding(Recorded):
         help_text="For a follow-up: months from the end of the intervention (a year later = 12). "
         "12 or more counts as long term.",
     )
-    statement = models.TextField(
+    statement = BoundedTextField(
+        max_length=SHORT_NOTE_LENGTH,
         blank=True,
         help_text="The result in plain words, "
         'e.g. "40.9-percentage-point increase in the proportion securely attached".',
@@ -289,10 +321,14 @@ class Finding(Recorded):
     )
     mean_t = models.FloatField("programme group mean", null=True, blank=True)
     sd_t = models.FloatField("programme group SD", null=True, blank=True, validators=[MinValueValidator(0)])
-    n_t = models.PositiveIntegerField("programme group size", null=True, blank=True)
+    n_t = models.PositiveIntegerField(
+        "programme group size", null=True, blank=True, validators=[MinValueValidator(1)], help_text="1 or more."
+    )
     mean_c = models.FloatField("comparison group mean", null=True, blank=True)
     sd_c = models.FloatField("comparison group SD", null=True, blank=True, validators=[MinValueValidator(0)])
-    n_c = models.PositiveIntegerField("comparison group size", null=True, blank=True)
+    n_c = models.PositiveIntegerField(
+        "comparison group size", null=True, blank=True, validators=[MinValueValidator(1)], help_text="1 or more."
+    )
     events_t = models.PositiveIntegerField(
         "programme group events",
         null=True,
@@ -331,6 +367,11 @@ class Finding(Recorded):
                 condition=Q(sd_c__isnull=True) | Q(sd_c__gte=0),
                 name="%(app_label)s_%(class)s_sd_c_not_negative",
                 violation_error_message="A standard deviation cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(n_t__isnull=True) | Q(n_t__gte=1)) & (Q(n_c__isnull=True) | Q(n_c__gte=1)),
+                name="%(app_label)s_%(class)s_group_sizes_positive",
+                violation_error_message="A group has at least one participant.",
             ),
             models.CheckConstraint(
                 condition=Q(events_t__isnull=True) | Q(n_t__isnull=False, events_t__lte=F("n_t")),

@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..choices import PublicationEventKind, PublicationStatus
-from .base import Recorded
+from .base import SHORT_NOTE_LENGTH, BoundedTextField, Recorded
 from .collection import Collection
-from .programme import Programme, TheoryOfChangeStep
+from .programme import Programme
 from .studies import Finding, Publication, Study
+from .theory import TheoryOfChangeStep
 
 # Audit history, pending revisions of published programmes, and the publication log.
-# Design: docs/adr/0001-publishing.md. Writes go through catalogue/publishing.py.
+# Design: docs/adr/0001-publishing.md and 0002-workflow.md. Writes go through catalogue/workflow.py.
 
 # A change note can be a sentence or two, longer than simple-history's default 100 characters.
 # Derived columns (search text, the supported rating) are left out: history records what people changed.
@@ -93,9 +94,10 @@ class PublicationEvent(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="by", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    change_note = models.TextField(
+    change_note = BoundedTextField(
+        max_length=SHORT_NOTE_LENGTH,
         help_text='Why, in a sentence for commissioners, e.g. "Rating raised from 3 to 3+ after the Stronach '
-        '(2013) follow-up study".'
+        '(2013) follow-up study".',
     )
     # Stored as printed ("3+", "NL2", "NA"), so the history reads the same after the scales change.
     evidence_rating_before = models.CharField(max_length=5, blank=True)

@@ -17,7 +17,7 @@ def evidence_explanation(programme) -> Explanation | None:
 
     Uses ``programme.assessment``: prefetch ``studies__findings__outcome`` to avoid a query per study.
     """
-    return explain(programme.evidence_rating, programme.assessment)
+    return explain(programme.evidence_rating, programme.assessment, programme.rating_difference_note)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from catalogue.models import Recorded, Study
+from catalogue.models import NOTE_LENGTH, BoundedTextField, Recorded, Study
 
 from ..choices import BINARY_MEASURES, RATIO_MEASURES, EffectMeasure, FavourableDirection, PoolingMethod, PoolingModel
 from ..recompute import recompute_analysis
@@ -49,10 +49,17 @@ class Analysis(Recorded):
         help_text="For ratios: is an effect above 1 good news? For differences: is a positive difference good news?",
     )
     studies_count = models.PositiveSmallIntegerField(
-        "number of studies", null=True, blank=True, help_text="Studies pooled, as the review reports."
+        "number of studies",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Studies pooled, as the review reports (1 or more).",
     )
     participants = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Participants pooled, as the review reports."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Participants pooled, as the review reports (1 or more).",
     )
 
     # As reported
@@ -97,7 +104,9 @@ class Analysis(Recorded):
         blank=True,
         help_text='Where the numbers are printed, e.g. "Results, PIP versus control; Figure 3".',
     )
-    notes = models.TextField(blank=True, help_text="Anything a reader should know about these numbers.")
+    notes = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="Anything a reader should know about these numbers."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -150,6 +159,11 @@ class Analysis(Recorded):
                 condition=Q(reported_chi2__isnull=True) | Q(reported_chi2__gte=0),
                 name="%(app_label)s_%(class)s_chi2_not_negative",
                 violation_error_message="Chi² cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=1),
+                name="%(app_label)s_%(class)s_participants_positive",
+                violation_error_message="An analysis pools at least one participant.",
             ),
             models.CheckConstraint(
                 condition=Q(studies_count__isnull=True) | Q(studies_count__gte=1),
@@ -220,11 +234,17 @@ class AnalysisRow(models.Model):
     events_t = models.PositiveIntegerField("intervention events", null=True, blank=True)
     mean_t = models.FloatField("intervention mean", null=True, blank=True)
     sd_t = models.FloatField("intervention SD", null=True, blank=True, validators=[MinValueValidator(0)])
-    n_t = models.PositiveIntegerField("intervention total", help_text="Participants analysed in the group.")
+    n_t = models.PositiveIntegerField(
+        "intervention total",
+        validators=[MinValueValidator(2)],
+        help_text="Participants analysed in the group (2 or more).",
+    )
     events_c = models.PositiveIntegerField("control events", null=True, blank=True)
     mean_c = models.FloatField("control mean", null=True, blank=True)
     sd_c = models.FloatField("control SD", null=True, blank=True, validators=[MinValueValidator(0)])
-    n_c = models.PositiveIntegerField("control total")
+    n_c = models.PositiveIntegerField(
+        "control total", validators=[MinValueValidator(2)], help_text="Participants analysed in the group (2 or more)."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

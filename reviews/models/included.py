@@ -1,10 +1,11 @@
 """The trials a review includes (each a catalogue Study) and the review's risk-of-bias judgements of them."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from catalogue.models import Recorded, Study
+from catalogue.models import NOTE_LENGTH, BoundedTextField, Recorded, Study
 
 from ..choices import BIAS_SYMBOLS, BiasDomain, BiasJudgement
 from .review import Review
@@ -34,9 +35,14 @@ class IncludedStudy(Recorded):
         help_text='What the intervention was compared with in this trial, e.g. "PIP vs no treatment".',
     )
     participants = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Participants randomised, as the review reports them."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Participants randomised, as the review reports them (1 or more).",
     )
-    notes = models.TextField(blank=True, help_text="Anything the reader needs, e.g. arms combined by the review.")
+    notes = BoundedTextField(
+        max_length=NOTE_LENGTH, blank=True, help_text="Anything the reader needs, e.g. arms combined by the review."
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the review's list; lower first.")
 
     history = HistoricalRecords()
@@ -75,8 +81,11 @@ class RiskOfBias(models.Model):
     included_study = models.ForeignKey(IncludedStudy, on_delete=models.CASCADE, related_name="risk_of_bias")
     domain = models.CharField(max_length=20, choices=BiasDomain)
     judgement = models.CharField(max_length=10, choices=BiasJudgement, help_text="As in the review's summary figure.")
-    note = models.TextField(
-        "support for judgement", blank=True, help_text="Why, in a sentence: the review's reason, in our own words."
+    note = BoundedTextField(
+        "support for judgement",
+        max_length=NOTE_LENGTH,
+        blank=True,
+        help_text="Why, in a sentence: the review's reason, in our own words.",
     )
 
     class Meta:

@@ -8,7 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from catalogue.models import Collection, Programme, PublicationEventKind, PublicationStatus, Recorded, doi_validator
+from catalogue.models import (
+    NARRATIVE_LENGTH,
+    NOTE_LENGTH,
+    SHORT_NOTE_LENGTH,
+    BoundedTextField,
+    Collection,
+    Programme,
+    PublicationEventKind,
+    PublicationStatus,
+    Recorded,
+    doi_validator,
+    is_web_url,
+    web_url_validator,
+)
+from catalogue.search import query_words
 
 from ..choices import ReviewKind
 
@@ -57,9 +71,14 @@ class ReviewQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Reviews whose title, citation, question, summary or key messages mention the words in `text`."""
+        """Reviews whose title, citation, authors, question, summary or key messages mention every word in `text`.
+
+        The words are those the programme search would use (catalogue.search.query_words): control
+        characters dropped, punctuation ignored, at most MAX_WORDS, so a query of a thousand words
+        costs twelve conditions, not a statement the database refuses.
+        """
         query = Q()
-        for word in text.split():
+        for word in query_words(text):
             query &= (
                 Q(title__icontains=word)
                 | Q(short_citation__icontains=word)
@@ -100,8 +119,14 @@ class Review(Recorded):
         help_text='Journal, database or publisher, e.g. "Cochrane Database of Systematic Reviews, Issue 1".',
     )
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[doi_validator])
-    url = models.URLField("link", max_length=500, blank=True, help_text="Where to read it, if it has no DOI.")
-    question = models.TextField(blank=True, help_text="The review question in our own words.")
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        validators=[web_url_validator],
+        help_text="Where to read it, if it has no DOI: an http:// or https:// address.",
+    )
+    question = BoundedTextField(max_length=NOTE_LENGTH, blank=True, help_text="The review question in our own words.")
     search_date = models.DateField(
         "searched up to", null=True, blank=True, help_text="The date of the last search, from the methods section."
     )
@@ -115,21 +140,38 @@ class Review(Recorded):
         "studies included", null=True, blank=True, help_text="Studies (not reports) the review included."
     )
     participants = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Participants across the included studies, where the review gives it."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Participants across the included studies, where the review gives it (1 or more).",
     )
-    search_note = models.TextField(
+    search_note = BoundedTextField(
         "what was searched and found",
+        max_length=NOTE_LENGTH,
         blank=True,
         help_text="Databases searched and what happened to the records, in a sentence or two.",
     )
-    summary = models.TextField(blank=True, help_text="What the review did and found, in our own words.")
-    key_messages = models.TextField(blank=True, help_text="Key messages for commissioners, one per line.")
-    conclusions = models.TextField(blank=True, help_text="The authors' conclusions, in our own words.")
+    summary = BoundedTextField(
+        max_length=NARRATIVE_LENGTH, blank=True, help_text="What the review did and found, in our own words."
+    )
+    key_messages = BoundedTextField(
+        max_length=NARRATIVE_LENGTH, blank=True, help_text="Key messages for commissioners, one per line."
+    )
+    conclusions = BoundedTextField(
+        max_length=NARRATIVE_LENGTH, blank=True, help_text="The authors' conclusions, in our own words."
+    )
     is_demonstration = models.BooleanField(
         "demonstration only",
         default=False,
         help_text="Tick for a published worked example loaded to show how pooling works. Its page says plainly "
         "that it is not evidence about any programme.",
+    )
+    # Marks rows made by `manage.py generate_synthetic` for scale tests, so `--delete` removes only them.
+    is_synthetic = models.BooleanField(
+        "synthetic test data",
+        default=False,
+        editable=False,
+        help_text="Made by the synthetic data generator for load testing; never a real review.",
     )
     programmes = models.ManyToManyField(
         Programme,
@@ -189,6 +231,16 @@ class Review(Recorded):
                 name="%(app_label)s_%(class)s_included_within_screened",
                 violation_error_message="A review cannot include more studies than the records it screened.",
             ),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=1),
+                name="%(app_label)s_%(class)s_participants_positive",
+                violation_error_message="A review's studies have at least one participant.",
+            ),
+            models.CheckConstraint(
+                condition=is_web_url("url"),
+                name="%(app_label)s_%(class)s_url_is_web",
+                violation_error_message="The link must be an http:// or https:// address.",
+            ),
         ]
 
     def __str__(self):
@@ -210,7 +262,7 @@ class ReviewPublicationEvent(models.Model):
     """One publisher decision about a review: published, unpublished or archived; who made it, when and why.
 
     The review's counterpart of catalogue's PublicationEvent, without its ratings (a review has none);
-    written only by reviews/publishing.py.
+    written only by the workflow services (catalogue/workflow.py).
     """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="publication_events")
@@ -219,8 +271,9 @@ class ReviewPublicationEvent(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="by", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    change_note = models.TextField(
-        help_text='Why, in a sentence, e.g. "Updated to the 2023 version of the review, which adds four trials".'
+    change_note = BoundedTextField(
+        max_length=SHORT_NOTE_LENGTH,
+        help_text='Why, in a sentence, e.g. "Updated to the 2023 version of the review, which adds four trials".',
     )
 
     class Meta:

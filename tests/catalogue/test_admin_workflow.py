@@ -40,11 +40,13 @@ def programme_form(programme, **overrides):
         "summary": programme.summary,
         "description": programme.description,
         "evidence_level": "" if programme.evidence_level is None else str(programme.evidence_level),
+        "rating_difference_note": programme.rating_difference_note,  # posted back as the form shows it
         "cost_rating": "" if programme.cost_rating is None else str(programme.cost_rating),
         "uk_provision": "unknown",
         "uk_evaluation": "unknown",
         "licence_required": "unknown",
         **inline_management("studies"),
+        **inline_management("source_classifications"),
         **inline_management("theory_of_change"),
         **inline_management("publication_events"),
     }

@@ -23,6 +23,7 @@ from tests.factories import (
     OutcomeFactory,
     ProgrammeFactory,
     PublicationFactory,
+    SourceClassificationFactory,
     StudyFactory,
     TheoryOfChangeStepFactory,
 )
@@ -47,6 +48,7 @@ def fully_described_programme(*, studies=1, **kwargs):
     programme.other_settings.set(Setting.objects.filter(slug="childrens-centre"))
     programme.countries.set(Country.objects.filter(slug="united-states"))
     TheoryOfChangeStepFactory(programme=programme)
+    SourceClassificationFactory(programme=programme)
     CollectionFactory().programmes.add(programme)
     for _ in range(studies):
         study = StudyFactory(programme=programme)
@@ -441,11 +443,13 @@ def test_api_refuses_writes(client):
 
 # One query for the count, one for the page, one per prefetched relation.
 # The page's FilterSet first reads its options (6 lookups and the outcomes), then: count, programmes,
-# age groups, levels of need, delivery models; and when the catalogue last changed (Last-Modified).
-PROGRAMME_LIST_QUERIES = 7 + 5 + 1
-# The programme; its 6 lookups, theory of change and collections; its studies, their countries,
-# publications, and findings joined to their outcomes; its publications (rating history); Last-Modified.
-PROGRAMME_DETAIL_QUERIES = 15
+# age groups, levels of need, source classifications, delivery models; and when the catalogue last
+# changed (Last-Modified).
+PROGRAMME_LIST_QUERIES = 7 + 6 + 1
+# The programme; its 6 lookups, source classifications, theory of change and collections; its studies,
+# their countries, publications, and findings joined to their outcomes; its publications (rating
+# history); Last-Modified.
+PROGRAMME_DETAIL_QUERIES = 16
 
 
 @pytest.mark.parametrize("programmes", [1, 25])
@@ -490,3 +494,62 @@ def test_outcome_list_query_count_does_not_grow_with_rows(client, django_assert_
         response = client.get(list_url("outcome"))
 
     assert response.json()["count"] == outcomes
+
+
+# --------------------------------------------------------------------------- issue 13: what is not our rating
+def test_programme_list_and_detail_give_source_classifications_in_the_sources_words(client):
+    programme = fully_described_programme(evidence_level=None)
+    programme.source_classifications.all().delete()
+    SourceClassificationFactory(
+        programme=programme,
+        source="EIF workshop A, 'What does the evidence tell us?'",
+        source_label="EIF workshop on parent-child interactions",
+        classification="Established evidence",
+        source_date=datetime.date(2016, 1, 1),
+    )
+    expected = [
+        {
+            "source": "EIF workshop A, 'What does the evidence tell us?'",
+            "source_label": "EIF workshop on parent-child interactions",
+            "source_date": "2016-01-01",
+            "source_url": "",
+            "kind": "category",
+            "classification": "Established evidence",
+            "label": "EIF workshop on parent-child interactions: established evidence",
+            "statement": "Two RCTs conducted in the US.",
+        }
+    ]
+
+    row = client.get(list_url("programme")).json()["results"][0]
+    detail = client.get(reverse("api:programme-detail", kwargs={"slug": programme.slug})).json()
+
+    assert row["evidence_rating"] is None
+    assert row["source_classifications"] == expected
+    assert detail["source_classifications"] == expected
+
+
+def test_programme_gives_the_rating_difference_note_only_when_the_rating_differs(client):
+    differs = ProgrammeFactory(name="A differs", rating_difference_note="Rated by an assessment not yet entered.")
+    agrees = ProgrammeFactory(name="B agrees", rating_difference_note="A note left from before.")
+    agrees.computed_evidence_rating = "3"  # as services.recompute_programme_rating stores it
+    agrees.save(update_fields=["computed_evidence_rating"])
+    differs.computed_evidence_rating = "NL2"
+    differs.save(update_fields=["computed_evidence_rating"])
+
+    rows = {row["name"]: row for row in client.get(list_url("programme")).json()["results"]}
+    detail = client.get(reverse("api:programme-detail", kwargs={"slug": differs.slug})).json()
+
+    assert rows["A differs"]["rating_difference_note"] == "Rated by an assessment not yet entered."
+    assert rows["B agrees"]["rating_difference_note"] == ""
+    assert detail["rating_difference_note"] == "Rated by an assessment not yet entered."
+
+
+def test_programme_detail_gives_each_study_rigorously_conducted(client):
+    programme = ProgrammeFactory()
+    StudyFactory(programme=programme, number=1, rigorously_conducted=False)
+    StudyFactory(programme=programme, number=2, rigorously_conducted=True)
+    StudyFactory(programme=programme, number=3)
+
+    data = client.get(reverse("api:programme-detail", kwargs={"slug": programme.slug})).json()
+
+    assert [study["rigorously_conducted"] for study in data["studies"]] == [False, True, None]

@@ -137,7 +137,7 @@ def test_finding_admin_delete_recomputes_programme_rating(analyst_client):
 
 
 def test_programme_change_page_warns_when_published_rating_differs(analyst_client):
-    programme = ProgrammeFactory(evidence_level=4)
+    programme = ProgrammeFactory(evidence_level=4, rating_difference_note="")  # no publisher's note yet
     FindingFactory(study=StudyFactory(programme=programme, rating=3))
 
     response = analyst_client.get(reverse("admin:catalogue_programme_change", args=[programme.pk]))
@@ -148,7 +148,7 @@ def test_programme_change_page_warns_when_published_rating_differs(analyst_clien
 
 
 def test_programme_change_page_agreeing_rating_has_no_warning(analyst_client):
-    programme = ProgrammeFactory(evidence_level=3)
+    programme = ProgrammeFactory(evidence_level=3, rating_difference_note="")
     FindingFactory(study=StudyFactory(programme=programme, rating=3))
 
     response = analyst_client.get(reverse("admin:catalogue_programme_change", args=[programme.pk]))
@@ -193,6 +193,8 @@ def test_programme_admin_post_sets_cost_rating_from_unit_cost(analyst_client):
         "licence_required": "unknown",
         "studies-TOTAL_FORMS": "0",
         "studies-INITIAL_FORMS": "0",
+        "source_classifications-TOTAL_FORMS": "0",
+        "source_classifications-INITIAL_FORMS": "0",
         "theory_of_change-TOTAL_FORMS": "0",
         "theory_of_change-INITIAL_FORMS": "0",
     }

@@ -37,6 +37,7 @@ def test_rating_rows_give_codes_meanings_and_dates():
         assessed_on=datetime.date(2016, 5, 1),
         published_on=datetime.date(2024, 1, 1),
         last_reviewed_on=None,
+        rating_difference_note="",  # no publisher's note: the row is the rating and its meaning only
     )
 
     rows = dict(presenters.rating_rows(programme))
@@ -46,6 +47,17 @@ def test_rating_rows_give_codes_meanings_and_dates():
     assert rows["Assessed in"] == "Foundations for Life, May 2016"
     assert rows["Published"] == "1 January 2024"
     assert rows["Last reviewed"] == "Not reviewed since publication"
+
+
+def test_rating_row_points_to_the_note_on_a_rating_the_studies_do_not_reproduce():
+    programme = ProgrammeFactory(evidence_level=3, rating_difference_note="Rated in an assessment not yet entered.")
+
+    rows = dict(presenters.rating_rows(programme))
+
+    assert rows["Evidence rating"] == (
+        '<strong class="app-rating">3</strong> Evidence of efficacy<br><span class="app-meaning">Not the rating the '
+        'recorded studies support: <a class="govuk-link" href="#rating-difference">why</a>.</span>'
+    )
 
 
 def test_rating_rows_of_an_unrated_draft():

@@ -173,3 +173,25 @@ def test_a_pending_revision_survives_a_move_to_another_database(publisher, publi
     moved.refresh_from_db()
     assert moved.summary == "Now delivered in Atlantis too."
     assert list(moved.countries.values_list("slug", flat=True)) == ["atlantis"]
+
+
+@pytest.mark.postgres
+def test_full_text_search_works_after_import_catalogue_into_postgresql(publisher, client, tmp_path):
+    # A file exported from SQLite carries no search vector (nor, from an older version, search text):
+    # the import must build them, or every search on PostgreSQL finds nothing.
+    make_catalogue(publisher)
+    data = export_catalogue()
+    for obj in data["objects"]:
+        if obj["model"] == "catalogue.programme":
+            obj["fields"].update(search_vector=None, search_document="")
+    path = tmp_path / "from-sqlite.json"
+    path.write_text(dumps(data))
+    wipe_catalogue()
+
+    call_command("import_catalogue", str(path), stdout=StringIO())
+
+    programme = Programme.objects.get(name="Infant-Parent Psychotherapy")
+    assert programme.search_vector
+    assert list(Programme.objects.search("psychotherapy")) == [programme]
+    response = client.get("/programmes/", {"q": "psychotherapy"})
+    assert "Infant-Parent Psychotherapy" in response.text

@@ -7,7 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from catalogue.models import DesignType, EffectSource, Finding, FindingTiming, Programme
-from catalogue.services import recompute_all_programme_ratings, recompute_programme_rating
+from catalogue.services import (
+    recompute_all_programme_ratings,
+    recompute_programme_rating,
+    recompute_programme_ratings,
+)
 from tests.factories import FindingFactory, ProgrammeFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +70,42 @@ def test_recompute_all_programme_ratings_counts_changes():
 
     assert recompute_all_programme_ratings() == 2  # "" -> "3" and "" -> "NL2"
     assert recompute_all_programme_ratings() == 0
+
+
+def test_recompute_programme_ratings_in_batches_matches_one_at_a_time():
+    programmes = [ProgrammeFactory() for _ in range(5)]
+    for k, programme in enumerate(programmes):
+        for rating in range(1, k + 1):
+            FindingFactory(study=StudyFactory(programme=programme, rating=min(rating, 4)))
+
+    changed = recompute_programme_ratings(programme_ids=[p.pk for p in programmes], batch_size=2)
+
+    assert changed == 5
+    stored = dict(Programme.objects.values_list("pk", "computed_evidence_rating"))
+    assert stored == {p.pk: recompute_programme_rating(programme=p) for p in programmes}
+
+
+def test_recompute_programme_ratings_touches_only_the_given_programmes():
+    chosen, other = ProgrammeFactory(), ProgrammeFactory()
+
+    assert recompute_programme_ratings(programme_ids=[chosen.pk, None, chosen.pk]) == 1
+
+    assert Programme.objects.get(pk=chosen.pk).computed_evidence_rating == "NL2"
+    assert Programme.objects.get(pk=other.pk).computed_evidence_rating == ""
+
+
+def test_recompute_programme_ratings_queries_grow_with_batches_not_programmes(django_assert_num_queries):
+    programmes = [ProgrammeFactory() for _ in range(6)]
+    for programme in programmes:
+        FindingFactory.create_batch(2, study=StudyFactory(programme=programme))
+    ids = [p.pk for p in programmes]
+
+    # savepoint, then per batch: programmes, studies, findings with outcomes, one bulk update; release
+    with django_assert_num_queries(2 + 4 * 2):
+        recompute_programme_ratings(programme_ids=ids, batch_size=3)
+    # Nothing changed the second time: no update statements at all.
+    with django_assert_num_queries(2 + 3 * 2):
+        recompute_programme_ratings(programme_ids=ids, batch_size=3)
 
 
 def test_rating_disagrees_finds_only_rated_programmes_that_differ():

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
-from reviews.models import Analysis, BiasDomain, EffectMeasure, PoolingMethod
+from reviews.models import Analysis, BiasDomain, EffectMeasure, PoolingMethod, Review
 from tests.factories import (
     AnalysisFactory,
     AnalysisRowFactory,
@@ -118,3 +119,29 @@ def test_review_absolute_url_uses_slug():
     review = ReviewFactory(slug="barlow-2015")
 
     assert review.get_absolute_url() == "/reviews/barlow-2015/"
+
+
+# --- search limits (issue 10): the programme search's cleaner and word cap ----------------------
+def test_review_search_with_999_words_answers_not_expression_tree_too_large(client):
+    review = ReviewFactory(title="Parent-infant psychotherapy for improving attachment")
+    words = " ".join(["a"] * 999)
+
+    assert list(Review.objects.search(words)) == [review]
+    assert client.get(reverse("reviews:review-list"), {"q": words}).status_code == 200
+
+
+def test_review_search_uses_at_most_max_words():
+    from catalogue.search import MAX_WORDS
+
+    review = ReviewFactory(title="Parent-infant psychotherapy for improving attachment")
+    wanted = "parent " * MAX_WORDS + "unmatched"  # the word after the cap is dropped, so it still matches
+
+    assert list(Review.objects.search(wanted)) == [review]
+
+
+def test_review_search_ignores_control_characters_and_punctuation():
+    review = ReviewFactory(title="Parent-infant psychotherapy for improving attachment")
+
+    assert list(Review.objects.search("psycho\x00therapy")) == [review]  # the NUL becomes a space
+    assert list(Review.objects.search("  psychotherapy!!  ")) == [review]
+    assert list(Review.objects.search("\x00\x01")) == [review]  # nothing usable: every review

@@ -10,23 +10,8 @@ import pytest
 
 from reviews.recompute import compare, plain_words, printed, recompute, tolerance
 from reviews.statistics import pool_binary
+from tests.bcg import BCG
 
-BCG_CELLS = [
-    (4, 119, 11, 128),
-    (6, 300, 29, 274),
-    (3, 228, 11, 209),
-    (62, 13536, 248, 12619),
-    (33, 5036, 47, 5761),
-    (180, 1361, 372, 1079),
-    (8, 2537, 10, 619),
-    (505, 87886, 499, 87892),
-    (29, 7470, 45, 7232),
-    (17, 1699, 65, 1600),
-    (186, 50448, 141, 27197),
-    (5, 2493, 3, 2338),
-    (27, 16886, 29, 17825),
-]
-BCG = [(a, a + b, c, c + d) for a, b, c, d in BCG_CELLS]
 LABELS = [f"Trial {i}" for i in range(1, 14)]
 METAFOR_DL_TAU2 = 0.3088  # published (metafor rma, method DL, on dat.bcg)
 

@@ -247,3 +247,16 @@ def test_review_published_through_the_workflow_is_listed_and_shown(publisher, cl
 
     assert b"Newly published review" in client.get(reverse("reviews:review-list")).content
     assert client.get(review.get_absolute_url()).status_code == 200
+
+
+def test_analyst_sees_a_published_review_read_only_and_told_why(role_analyst_client):
+    review = ReviewFactory(title="Old title")
+
+    content = role_analyst_client.get(change_url(review)).content.decode()
+    response = role_analyst_client.post(change_url(review), review_form(review, title="New title"))
+
+    assert "only a publisher can change it" in content
+    assert 'name="title"' not in content
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.title == "Old title"

@@ -56,24 +56,8 @@ from stats.pooling import (
     pool_generic,
     subgroup_difference,
 )
+from tests.bcg import BCG, BCG_CELLS
 
-# metafor dat.bcg (Colditz et al. 1994): tpos, tneg, cpos, cneg, in metafor's order.
-BCG_CELLS = [
-    (4, 119, 11, 128),
-    (6, 300, 29, 274),
-    (3, 228, 11, 209),
-    (62, 13536, 248, 12619),
-    (33, 5036, 47, 5761),
-    (180, 1361, 372, 1079),
-    (8, 2537, 10, 619),
-    (505, 87886, 499, 87892),
-    (29, 7470, 45, 7232),
-    (17, 1699, 65, 1600),
-    (186, 50448, 141, 27197),
-    (5, 2493, 3, 2338),
-    (27, 16886, 29, 17825),
-]
-BCG = [(a, a + b, c, c + d) for a, b, c, d in BCG_CELLS]
 # escalc(measure="RR"): yi = log((a/n1)/(c/n2)), vi = 1/a - 1/n1 + 1/c - 1/n2 (no zero cells).
 BCG_YI = [math.log((a / (a + b)) / (c / (c + d))) for a, b, c, d in BCG_CELLS]
 BCG_VI = [1 / a - 1 / (a + b) + 1 / c - 1 / (c + d) for a, b, c, d in BCG_CELLS]
