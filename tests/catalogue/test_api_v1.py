@@ -159,8 +159,8 @@ def test_programmes_in_full_query_count_does_not_grow_with_rows(client, django_a
     for _ in range(programmes):
         _make_studies(1)
 
-    # 7 filter options, count, page, 3 list lookups and source classifications, 5 detail relations, studies, countries, publications,
-    # findings with outcomes, publication events, Last-Modified
+    # 7 filter options, count, page, 3 list lookups and source classifications, 5 detail relations,
+    # studies, countries, publications, findings with outcomes, publication events, Last-Modified
     with django_assert_num_queries(PROGRAMMES_IN_FULL_QUERIES):
         response = client.get(f"{V1}/programmes-in-full/")
 
