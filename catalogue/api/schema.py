@@ -5,7 +5,9 @@ Options that analysts can add (age groups, settings, outcomes...) are not enums 
 new one would make a generated client refuse a valid value; their descriptions say where to find them.
 """
 
+import django_filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -82,6 +84,20 @@ class PageFilterExtension(DjangoFilterExtension):
         if getattr(auto_schema.view, "filterset_class", None) is ProgrammeFilterSet:
             return []
         return super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        # A record chosen by slug through a method (the review list's programme): a string, the slug.
+        if isinstance(filter_field, django_filters.ModelChoiceFilter) and filter_field.method:
+            slug = filter_field.extra.get("to_field_name", "slug")
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    schema=build_basic_type(OpenApiTypes.STR),
+                    description=f"{filter_field.label}: its {slug}.",
+                )
+            ]
+        return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
 
 
 ERROR_SCHEMAS = {
