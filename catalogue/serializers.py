@@ -4,6 +4,8 @@ Every serializer only reads what its viewset's queryset has already fetched: the
 here must match the select_related/prefetch_related there, or a list costs a query per row.
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
@@ -20,12 +22,16 @@ from .models import (
 
 
 class ApiModelSerializer(serializers.ModelSerializer):
-    """Decimals go out as JSON numbers, not strings: researchers load them straight into analysis tools."""
+    """Decimals go out as JSON numbers, not strings: researchers load them straight into analysis tools.
+    A field without help text is described in the OpenAPI schema by its verbose name ("95% CI lower")."""
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, serializers.DecimalField):
             field_kwargs["coerce_to_string"] = False
+        if not field_kwargs.get("help_text"):
+            name = str(model_field.verbose_name)
+            field_kwargs["help_text"] = name[:1].upper() + name[1:] + "."
         return field_class, field_kwargs
 
 
@@ -36,6 +42,7 @@ class LookupSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class PageUrlField(serializers.Field):
     """The absolute address of the object's public HTML page: the thing to cite."""
 
@@ -135,7 +142,7 @@ class StudySerializer(ApiModelSerializer):
             "findings",
         ]
 
-    def get_rating(self, study):
+    def get_rating(self, study) -> str | None:
         return None if study.rating is None else StudyRating(study.rating).label
 
 
@@ -151,7 +158,7 @@ class ProgrammeSummarySerializer(ApiModelSerializer):
         model = Programme
         fields = ["name", "slug", "url", "page_url", "evidence_rating", "cost_rating"]
 
-    def get_evidence_rating(self, programme):
+    def get_evidence_rating(self, programme) -> str | None:
         return programme.evidence_rating or None
 
 
@@ -205,7 +212,7 @@ class ProgrammeListSerializer(ProgrammeSummarySerializer):
             "last_reviewed_on",
         ]
 
-    def get_evidence_rating_label(self, programme):
+    def get_evidence_rating_label(self, programme) -> str | None:
         return None if programme.evidence_level is None else EvidenceLevel(programme.evidence_level).label
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .opendata import views as data_views
 
 app_name = "catalogue"
 
@@ -10,7 +11,12 @@ urlpatterns = [
     path("programmes/export.csv", views.programme_export, name="programme-export"),
     # Before the slug route, so "compare" is never read as a programme's slug.
     path("programmes/compare/", views.programme_compare, name="programme-compare"),
+    path("programmes/compare/export.csv", views.programme_compare_export, name="programme-compare-export"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("collections/", views.collection_list, name="collection-list"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
+    path("collections/<slug:slug>/export.csv", views.collection_export, name="collection-export"),
+    path("data/", data_views.data_page, name="data"),
+    path("data/evidence-guidebook-open-data.zip", data_views.data_download, name="data-download"),
+    path("data/evidence-guidebook-open-data.sha256", data_views.data_checksum, name="data-checksum"),
 ]

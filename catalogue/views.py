@@ -82,6 +82,12 @@ def programme_compare(request):
     return render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
 
 
+def programme_compare_export(request):
+    """The compared programmes as CSV, one row each, in the order chosen."""
+    selection = CompareSelection(request.GET, Programme.objects.published().for_csv())
+    return programmes_csv_response(selection.programmes, request)
+
+
 def collection_list(request):
     collections = Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes()))
     return render(request, "catalogue/collection_list.html", {"collections": collections})
@@ -96,6 +102,12 @@ def collection_detail(request, slug):
     )
     context = {"collection": collection, "levels": _group_by_level(programmes)}
     return render(request, "catalogue/collection_detail.html", context)
+
+
+def collection_export(request, slug):
+    """A collection's published programmes as CSV, by name."""
+    collection = get_object_or_404(Collection, slug=slug)
+    return programmes_csv_response(collection.programmes.published().for_csv().order_by("name"), request)
 
 
 # --------------------------------------------------------------------------- helpers

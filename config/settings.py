@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "corsheaders",
     "import_export",
     "simple_history",
     "axes",
@@ -91,6 +94,8 @@ MIDDLEWARE = [
     "config.middleware.CleanQueryMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so redirects and errors from the API carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -285,7 +290,51 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API is open data: no login, so the session authentication's CSRF checks have nothing to guard.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
 }
+
+# Requests a minute (or hour, day) an anonymous client may make to the API before a 429 with Retry-After.
+API_ANON_THROTTLE_RATE = env_str("API_ANON_THROTTLE_RATE", "600/minute")
+
+# The OpenAPI schema at /api/v1/schema/ (docs/api.md).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Evidence Guidebook API",
+    "DESCRIPTION": (
+        "Read-only open data: published early-intervention programmes, their studies, findings, outcomes, "
+        "collections, evidence reviews and the change feed. No key needed. Ratings and their meanings: "
+        "/guidance/evidence-ratings/ and /guidance/cost-ratings/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Same-named choice sets would otherwise get generated names like DomainCdbEnum.
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeDomainEnum": "catalogue.choices.OutcomeDomain",
+        "BiasDomainEnum": "reviews.choices.BiasDomain",
+        "QualificationLevelEnum": "catalogue.choices.PractitionerLevel",
+        "ClassificationKindEnum": "catalogue.choices.ClassificationKind",
+        "ReviewKindEnum": "reviews.choices.ReviewKind",
+    },
+    "LICENSE": {"name": "Open Government Licence v3.0"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalogue.api.schema.add_error_responses",
+    ],
+}
+
+# CORS: any site may read the API and the bulk downloads (GET only); nothing else is shared.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|data)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+
+# Where the bulk download (/data/) is built and kept until the catalogue next changes.
+OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR") or BASE_DIR / "var" / "open-data")
 
 # Shown on public pages and in the "cite this page" line.
 SITE_NAME = "Evidence Guidebook"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     # Guidance and service pages (about, accessibility, guidance).
     path("", include("config.pages_urls")),
-    # The read-only JSON API (published programmes only).
-    path("api/", include("catalogue.api")),
+    # The read-only JSON API, version 1 (published records only); the unversioned addresses redirect there.
+    path("api/v1/", include("config.api_urls")),
+    re_path(
+        r"^api/(?!v1/)(?P<rest>.*)$", RedirectView.as_view(url="/api/v1/%(rest)s", permanent=True, query_string=True)
+    ),
 ]

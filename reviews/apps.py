@@ -7,5 +7,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Registers Review with the editorial workflow, and tells catalogue.permissions which public
-        # review pages show which rows, once the models are loaded.
-        from . import permissions, workflow  # noqa: F401
+        # review pages show which rows, and adds the reviews' tables to the bulk download, once the
+        # models are loaded.
+        from . import opendata, permissions, workflow  # noqa: F401

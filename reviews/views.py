@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from . import presenters
+from . import exports, presenters
 from .filters import ReviewFilter
 from .models import Review
 
@@ -11,6 +11,12 @@ def review_list(request):
     filterset = ReviewFilter(request.GET or None, queryset=Review.objects.published().for_listing())
     context = {"filter": filterset, "cards": presenters.review_cards(filterset.qs), "problems": filterset.problems}
     return render(request, "reviews/review_list.html", context)
+
+
+def review_export(request):
+    """The review list, with the same filters, as CSV: one row per published review."""
+    filterset = ReviewFilter(request.GET or None, queryset=Review.objects.published().for_listing())
+    return exports.reviews_csv_response(presenters.review_cards(filterset.qs))
 
 
 def review_detail(request, slug):

@@ -24,6 +24,16 @@ def fast_password_hasher():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, so the API's anonymous rate limit counts one test's requests only."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     is_postgres = connection.vendor == "postgresql"
     for item in items:

@@ -53,8 +53,8 @@ def hidden(request, publisher):
         "/programmes/?format=csv",
         "/collections/",
         "/collections/attachment-collection/",
-        "/api/programmes/",
-        "/api/collections/attachment-collection/",
+        "/api/v1/programmes/",
+        "/api/v1/collections/attachment-collection/",
         "/feeds/changes/",
     ],
 )
@@ -73,7 +73,7 @@ def test_unpublished_programme_is_not_counted(client, hidden):
     assert client.get("/programmes/?q=zebra").context["page"].paginator.count == 0
 
 
-@pytest.mark.parametrize("url", ["/programmes/zebra-secret/", "/api/programmes/zebra-secret/"])
+@pytest.mark.parametrize("url", ["/programmes/zebra-secret/", "/api/v1/programmes/zebra-secret/"])
 def test_unpublished_programme_page_is_not_found_for_the_public(client, hidden, url):
     assert client.get(url).status_code == 404
 
@@ -157,12 +157,12 @@ PUBLIC_URLS = [
     "/reviews/",
     "/reviews/?programme=zebra-secret",
     "/reviews/shown-review/",
-    "/api/programmes/",
-    "/api/programmes/shown/",
-    "/api/programmes/?collection=attachment",
-    "/api/outcomes/",
-    "/api/collections/",
-    "/api/collections/attachment/",
+    "/api/v1/programmes/",
+    "/api/v1/programmes/shown/",
+    "/api/v1/programmes/?collection=attachment",
+    "/api/v1/outcomes/",
+    "/api/v1/collections/",
+    "/api/v1/collections/attachment/",
     "/feeds/changes/",
 ]
 
@@ -204,7 +204,7 @@ def test_programme_page_names_only_published_reviews(client, linked):
 
 
 def test_api_collection_lists_only_its_published_programmes(client, linked):
-    data = client.get("/api/collections/attachment/").json()
+    data = client.get("/api/v1/collections/attachment/").json()
 
     assert [p["slug"] for p in data["programmes"]] == ["shown"]
 
@@ -225,7 +225,7 @@ def test_collection_counts_leave_out_unpublished_programmes(client, linked, url,
 
 
 def test_api_refuses_an_outcome_only_unpublished_programmes_report_without_naming_it(client, linked):
-    response = client.get("/api/programmes/", {"outcome": "zebra-only-outcome"})
+    response = client.get("/api/v1/programmes/", {"outcome": "zebra-only-outcome"})
 
     assert response.status_code == 400
     assert response.json() == {

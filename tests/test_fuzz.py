@@ -47,18 +47,18 @@ QUERY_ENDPOINTS = [
     ("review-detail", "/reviews/fuzz-review/", ["page"]),
     ("home", "/", ["q"]),
     ("guidance", "/guidance/glossary/", ["q"]),
-    ("api-programmes", "/api/programmes/", API_PARAMS),
-    ("api-programme", "/api/programmes/fuzz-programme/", ["format"]),
-    ("api-outcomes", "/api/outcomes/", ["domain", "page", "page_size", "format"]),
-    ("api-collections", "/api/collections/", ["page", "page_size", "format"]),
+    ("api-programmes", "/api/v1/programmes/", API_PARAMS),
+    ("api-programme", "/api/v1/programmes/fuzz-programme/", ["format"]),
+    ("api-outcomes", "/api/v1/outcomes/", ["domain", "page", "page_size", "format"]),
+    ("api-collections", "/api/v1/collections/", ["page", "page_size", "format"]),
 ]
 PATH_ENDPOINTS = [
     ("programme-detail", "/programmes/{}/"),
     ("collection-detail", "/collections/{}/"),
     ("review-detail", "/reviews/{}/"),
-    ("api-programme", "/api/programmes/{}/"),
-    ("api-outcome", "/api/outcomes/{}/"),
-    ("api-collection", "/api/collections/{}/"),
+    ("api-programme", "/api/v1/programmes/{}/"),
+    ("api-outcome", "/api/v1/outcomes/{}/"),
+    ("api-collection", "/api/v1/collections/{}/"),
 ]
 
 hostile_text = st.one_of(

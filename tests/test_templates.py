@@ -36,6 +36,7 @@ def test_pages_with_a_parent_include_the_breadcrumb_partial():
 
     assert including == {
         "catalogue/collection_detail.html",
+        "catalogue/data.html",
         "catalogue/programme_compare.html",
         "catalogue/programme_detail.html",
         "pages/_guidance.html",

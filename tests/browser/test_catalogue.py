@@ -134,6 +134,24 @@ def test_axe_finds_no_violations(page, catalogue, path):
     assert page.console_errors == []  # e.g. nothing the Content-Security-Policy blocked
 
 
+def test_open_data_page_is_accessible(page, catalogue, settings, tmp_path):
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
+
+    page.goto("/data/")
+
+    assert page.get_by_role("heading", name="Data dictionary").is_visible()
+    assert_accessible(page)
+    assert page.console_errors == []
+
+
+def test_api_docs_run_from_our_own_files_under_the_strict_csp(page, catalogue):
+    page.goto("/api/v1/docs/")
+
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 10
+    assert page.console_errors == []  # Swagger UI started without an inline script or a CDN
+
+
 @pytest.mark.skipif(
     not _url_exists("pages:evidence-ratings"), reason="the guidance pages are built on another branch; runs once merged"
 )

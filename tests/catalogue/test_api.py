@@ -74,7 +74,18 @@ def test_api_root_lists_the_endpoints(client):
     response = client.get(reverse("api:api-root"))
 
     assert response.status_code == 200
-    assert set(response.json()) == {"programmes", "outcomes", "collections"}
+    assert set(response.json()) == {
+        "programmes",
+        "programmes-in-full",
+        "studies",
+        "findings",
+        "outcomes",
+        "collections",
+        "reviews",
+        "changes",
+        "schema",
+        "docs",
+    }
 
 
 def test_programme_list_shows_published_programmes_only(client):
@@ -134,7 +145,7 @@ def test_programme_list_row_has_printed_ratings_and_lookups(client):
         {"name": "Infants (under 1)", "slug": "infants"},
         {"name": "Toddlers (1 to 2)", "slug": "toddlers"},
     ]
-    assert row["url"] == f"http://testserver/api/programmes/{programme.slug}/"
+    assert row["url"] == f"http://testserver/api/v1/programmes/{programme.slug}/"
     assert row["page_url"] == f"http://testserver/programmes/{programme.slug}/"
 
 
@@ -157,7 +168,7 @@ def test_programme_detail_nests_studies_publications_and_findings(client):
     assert data["settings"] == [{"name": "Home", "slug": "home"}]
     assert data["countries"] == [{"name": "United States", "slug": "united-states"}]
     assert len(data["theory_of_change"]) == 1
-    assert data["collections"][0]["url"].startswith("http://testserver/api/collections/")
+    assert data["collections"][0]["url"].startswith("http://testserver/api/v1/collections/")
     study = data["studies"][0]
     assert study["rating"] == "3"
     assert study["design"] == "rct"
@@ -395,10 +406,20 @@ def test_programme_list_pages_by_page_size(client):
     assert response.json()["previous"] is not None
 
 
-def test_programme_list_ignores_unusable_page_size(client):
+@pytest.mark.parametrize("page_size", ["lots", "0", "-1", "2.5"])
+def test_programme_list_refuses_an_unusable_page_size_naming_it(client, page_size):
     ProgrammeFactory.create_batch(3)
 
-    response = client.get(list_url("programme"), {"page_size": "lots"})
+    response = client.get(list_url("programme"), {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert "whole number from 1 to 100" in response.json()["page_size"][0]
+
+
+def test_programme_list_caps_a_large_page_size_at_100(client):
+    ProgrammeFactory.create_batch(3)
+
+    response = client.get(list_url("programme"), {"page_size": "500"})
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3
@@ -422,11 +443,13 @@ def test_api_refuses_writes(client):
 
 # One query for the count, one for the page, one per prefetched relation.
 # The page's FilterSet first reads its options (6 lookups and the outcomes), then: count, programmes,
-# age groups, levels of need, source classifications, delivery models.
-PROGRAMME_LIST_QUERIES = 7 + 6
+# age groups, levels of need, source classifications, delivery models; and when the catalogue last
+# changed (Last-Modified).
+PROGRAMME_LIST_QUERIES = 7 + 6 + 1
 # The programme; its 6 lookups, source classifications, theory of change and collections; its studies,
-# their countries, publications, and findings joined to their outcomes.
-PROGRAMME_DETAIL_QUERIES = 14
+# their countries, publications, and findings joined to their outcomes; its publications (rating
+# history); Last-Modified.
+PROGRAMME_DETAIL_QUERIES = 16
 
 
 @pytest.mark.parametrize("programmes", [1, 25])
@@ -456,7 +479,7 @@ def test_collection_list_query_count_does_not_grow_with_rows(client, django_asse
     for _ in range(collections):
         CollectionFactory().programmes.add(ProgrammeFactory(), ProgrammeFactory())
 
-    with django_assert_num_queries(3):  # count, collections, their published programmes
+    with django_assert_num_queries(4):  # count, collections, their published programmes, Last-Modified
         response = client.get(list_url("collection"))
 
     assert response.json()["count"] == collections
@@ -467,7 +490,7 @@ def test_outcome_list_query_count_does_not_grow_with_rows(client, django_assert_
     for outcome in OutcomeFactory.create_batch(outcomes):
         FindingFactory(outcome=outcome)
 
-    with django_assert_num_queries(2):  # count, outcomes with their programme counts
+    with django_assert_num_queries(3):  # count, outcomes with their programme counts, Last-Modified
         response = client.get(list_url("outcome"))
 
     assert response.json()["count"] == outcomes
