@@ -190,6 +190,7 @@ def review_with_risk_of_bias(transactional_db):
         ("programme", "/programmes/infant-parent-psychotherapy/"),
         ("compare", "/programmes/compare/?p=infant-parent-psychotherapy&p=child-first"),
         ("long-search", "/programmes/?q=" + "a" * 2000),
+        ("open-data", "/data/"),
     ],
 )
 def test_public_pages_have_no_horizontal_scroll_on_a_phone(phone, catalogue, shots, name, path):
