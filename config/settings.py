@@ -56,7 +56,8 @@ if not DEBUG:
     if missing:
         raise ImproperlyConfigured(
             f"DEBUG is off, so {' and '.join(missing)} must be set in the environment. "
-            "See .env.example for what each variable means."
+            "See .env.example for what each variable means. On your own machine, run with DEBUG=true "
+            "(make run and make test set it), e.g. DEBUG=true .venv/bin/python manage.py migrate."
         )
 else:
     # A development-only key: DEBUG is on, so this never reaches a production server.

@@ -185,3 +185,14 @@ def test_trusted_proxy_count_configures_axes():
 def test_makefile_turns_debug_on_for_local_runs():
     makefile = (ROOT / "Makefile").read_text()
     assert "export DEBUG ?= true" in makefile
+
+
+def test_misconfigured_start_says_how_to_run_locally():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "DEBUG is off, so SECRET_KEY and ALLOWED_HOSTS must be set" in result.stderr
+    assert "DEBUG=true .venv/bin/python manage.py" in result.stderr
