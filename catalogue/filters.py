@@ -135,6 +135,22 @@ def headline_findings():
     return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
 
 
+def programme_domain_rows(programme_ids):
+    """(programme, domain) pairs, once each, for the headline findings of `programme_ids`.
+
+    `programme_ids` is a values("pk") queryset (or a list of ids). The rows are dicts with the keys
+    "programme" and "domain": the same definition the domain filter and its counts use, so the
+    evidence-gap map and the list agree.
+    """
+    return (
+        headline_findings()
+        .filter(study__programme__in=programme_ids)
+        .values(programme=F("study__programme"), domain=F("outcome__domain"))
+        .distinct()
+        .order_by()
+    )
+
+
 class ProgrammeFilterSet(django_filters.FilterSet):
     """Search, filter and sort published programmes from the query string."""
 
