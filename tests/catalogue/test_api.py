@@ -83,6 +83,7 @@ def test_api_root_lists_the_endpoints(client):
         "collections",
         "reviews",
         "changes",
+        "evidence-gaps",
         "schema",
         "docs",
     }
