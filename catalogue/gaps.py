@@ -10,7 +10,7 @@ The whole grid is one grouped query, whatever the number of programmes or cells.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -134,28 +134,26 @@ def gap_map(data: QueryDict) -> GapMap:
 def count_cells(axis: Axis, programme_ids) -> dict[tuple[str, str], dict[int | None, int]]:
     """{(domain, column slug): {evidence level: programmes}} for `programme_ids` (a values("pk") queryset).
 
-    One grouped query over the axis's link table: each (programme, option) row is counted once per
-    domain its headline findings reach, so a programme is counted once in each cell it belongs to.
+    One grouped query: the (programme, domain) pairs of headline findings, joined to each programme's
+    options on the axis and its evidence level, counting distinct programmes. programme_domain_rows()
+    is a query on headline findings, so the axis and level are reached through the finding's study.
+    One scan of the findings serves every domain (a subquery per domain scanned them seven times).
     """
-    through = Programme._meta.get_field(axis.relation).remote_field.through
-    target = through._meta.get_field(axis.model._meta.model_name).name
-    pairs = programme_domain_rows(programme_ids)
-    per_domain = {
-        f"n_{domain}": Count("programme", filter=Q(programme__in=pairs.filter(domain=domain).values("programme")))
-        for domain, _label in CHILD_DOMAINS
-    }
+    programme = "study__programme"
     rows = (
-        through.objects.filter(programme__in=programme_ids)
-        .values(f"{target}__slug", "programme__evidence_level")
-        .annotate(**per_domain)
+        programme_domain_rows(programme_ids)
+        .values(
+            cell_domain=F("outcome__domain"),
+            column=F(f"{programme}__{axis.relation}__slug"),
+            level=F(f"{programme}__evidence_level"),
+        )
+        .annotate(n=Count(programme, distinct=True))
+        .filter(column__isnull=False, cell_domain__in=[domain for domain, _label in CHILD_DOMAINS])
         .order_by()
     )
     counts: dict[tuple[str, str], dict[int | None, int]] = {}
     for row in rows:
-        slug, level = row[f"{target}__slug"], row["programme__evidence_level"]
-        for domain, _label in CHILD_DOMAINS:
-            if row[f"n_{domain}"]:
-                counts.setdefault((domain, slug), {})[level] = row[f"n_{domain}"]
+        counts.setdefault((row["cell_domain"], row["column"]), {})[row["level"]] = row["n"]
     return counts
 
 
