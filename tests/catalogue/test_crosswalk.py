@@ -282,3 +282,10 @@ def test_admin_pages_for_clearinghouses_and_ratings_open(analyst_client, title_i
         f"/admin/catalogue/programme/{rating.programme.pk}/change/",
     ):
         assert analyst_client.get(url).status_code == 200, url
+
+
+def test_data_dictionary_describes_every_rating_import_column():
+    dictionary = (Path(settings.BASE_DIR) / "docs" / "data-dictionary.md").read_text()
+    section = dictionary.split("## Other clearinghouses' ratings")[1].split("\n## ")[0]
+    for field in ClearinghouseRatingResource().get_import_fields():
+        assert f"`{field.column_name}`" in section, field.column_name
