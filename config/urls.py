@@ -10,6 +10,10 @@ admin.site.site_header = "Evidence Guidebook: analysts"
 admin.site.site_title = "Evidence Guidebook admin"
 admin.site.index_title = "Catalogue and reviews"
 
+# The site's 500 page, drawn without the request or the database (config/errors.py). The 404 page is
+# Django's default handler rendering templates/404.html.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): no 404 in their console.
