@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalogue.models import Programme
+from catalogue.workflow import record_first_publications
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             # loaddata writes rows raw, skipping save(): derive what save() and the admin would have.
             call_command("recompute_evidence", verbosity=options["verbosity"])
             call_command("rebuild_search_index", verbosity=options["verbosity"])
+            # The real pages arrive published: their first publication, on its real date, starts the feeds.
+            record_first_publications()
             # A baseline history record per row, so an analyst's first edit shows what it changed.
             call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(f"Loaded the real data: {Programme.objects.count()} programmes.")
