@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from catalogue.models import Programme
+from catalogue.models import Programme, PublicationEvent
 from reviews.models import Review, ReviewPublicationEvent
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,15 @@ def test_load_real_data_dates_each_published_page_so_the_changes_feed_lists_them
     feed = ET.fromstring(client.get("/feeds/changes/").content)  # noqa: S314 (our own server's response)
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == published.count()
     assert Review.objects.published().count() == ReviewPublicationEvent.objects.count()
+
+
+def test_load_real_data_on_a_loaded_catalogue_records_missing_first_publications_only():
+    load()
+    PublicationEvent.objects.all().delete()  # as loaded before first publications were recorded
+
+    output = load()
+
+    assert "not reloaded" in output
+    assert "Recorded the first publication of" in output
+    assert PublicationEvent.objects.count() == Programme.objects.published().count()
+    assert "Recorded" not in load()  # nothing missing the next time

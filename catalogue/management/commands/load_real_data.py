@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 f"The catalogue already holds {existing} programmes, so the real data was not reloaded "
                 "and your local edits are kept. To reload it: .venv/bin/python manage.py load_real_data --force"
             )
+            # A catalogue loaded before first publications were recorded gets them now (nothing else changes).
+            if recorded := record_first_publications():
+                self.stdout.write(f"Recorded the first publication of {recorded} published records for the feeds.")
             return
         fixtures = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
         with transaction.atomic():
