@@ -49,6 +49,16 @@ def describe_publication(event: PublicationEvent) -> str:
     return text[0].upper() + text[1:]
 
 
+def describe_entry(event: PublicationEvent) -> str:
+    """The change note, then, for the publication that set the rating the programme still carries, the
+    publisher's note on why that rating differs from the recorded studies: the feed says what the page says."""
+    programme = event.programme
+    note = programme.rating_difference_explained
+    if note and event.evidence_rating_after == programme.evidence_rating:
+        return f"{event.change_note}\n\nWhy this rating differs from what the recorded studies support: {note}"
+    return event.change_note
+
+
 class TextSummaryAtomFeed(Atom1Feed):
     """Atom whose summaries are plain text: a change note is what a person typed, never markup for
     a feed reader to render (Django's Atom feed declares them HTML)."""
@@ -76,7 +86,7 @@ class ChangesFeed(Feed):
         return f"{item.programme.name} – {describe_publication(item)}"
 
     def item_description(self, item):
-        return item.change_note
+        return describe_entry(item)
 
     def item_link(self, item):
         return item.get_absolute_url()
