@@ -49,12 +49,18 @@ def describe_publication(event: PublicationEvent) -> str:
     return text[0].upper() + text[1:]
 
 
-def describe_entry(event: PublicationEvent) -> str:
-    """The change note, then, for the publication that set the rating the programme still carries, the
-    publisher's note on why that rating differs from the recorded studies: the feed says what the page says."""
+def rating_difference_note(event: PublicationEvent) -> str:
+    """The publisher's note on why the rating differs from the recorded studies, for a publication that set the
+    rating the programme still carries (the page shows the same note beside it); "" otherwise."""
     programme = event.programme
-    note = programme.rating_difference_explained
-    if note and event.evidence_rating_after == programme.evidence_rating:
+    if event.evidence_rating_after != programme.evidence_rating:
+        return ""
+    return programme.rating_difference_explained
+
+
+def describe_entry(event: PublicationEvent) -> str:
+    """The change note, then the rating difference note when there is one: the feed says what the page says."""
+    if note := rating_difference_note(event):
         return f"{event.change_note}\n\nWhy this rating differs from what the recorded studies support: {note}"
     return event.change_note
 

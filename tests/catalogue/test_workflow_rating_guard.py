@@ -302,7 +302,7 @@ def test_programme_cards_show_the_note_for_the_same_queries_on_1_or_20_cards(cli
     assert html.count(NOTE) == 20
 
 
-def test_changes_feed_entry_gives_the_note_for_the_rating_the_programme_carries(client):
+def test_changes_feed_and_its_json_twin_give_the_note_for_the_rating_the_programme_carries(client):
     differs = ProgrammeFactory(name="Differs", rating_difference_note=NOTE, computed_evidence_rating="NL2")
     agrees = ProgrammeFactory(name="Agrees", rating_difference_note="An old note.", computed_evidence_rating="3")
     for programme in (differs, agrees):
@@ -314,9 +314,17 @@ def test_changes_feed_entry_gives_the_note_for_the_rating_the_programme_carries(
     )
 
     content = client.get("/feeds/changes/").content.decode()
+    api = client.get("/api/v1/changes/").json()["results"]
 
     assert content.count(f"Why this rating differs from what the recorded studies support: {NOTE}") == 1
     assert "An old note." not in content
+    assert sorted(
+        (row["programme"]["name"], row["evidence_rating_after"], row["rating_difference_note"]) for row in api
+    ) == [
+        ("Agrees", "3", ""),
+        ("Differs", "2", ""),
+        ("Differs", "3", NOTE),
+    ]
 
 
 def test_changelist_finds_differing_ratings_with_no_note_why(analyst_client):
