@@ -51,6 +51,22 @@ def describe_publication(event: PublicationEvent) -> str:
     return text[0].upper() + text[1:]
 
 
+def rating_difference_note(event: PublicationEvent) -> str:
+    """The publisher's note on why the rating differs from the recorded studies, for a publication that set the
+    rating the programme still carries (the page shows the same note beside it); "" otherwise."""
+    programme = event.programme
+    if event.evidence_rating_after != programme.evidence_rating:
+        return ""
+    return programme.rating_difference_explained
+
+
+def describe_entry(event: PublicationEvent) -> str:
+    """The change note, then the rating difference note when there is one: the feed says what the page says."""
+    if note := rating_difference_note(event):
+        return f"{event.change_note}\n\nWhy this rating differs from what the recorded studies support: {note}"
+    return event.change_note
+
+
 class TextSummaryAtomFeed(Atom1Feed):
     """Atom whose summaries are plain text: a change note is what a person typed, never markup for
     a feed reader to render (Django's Atom feed declares them HTML)."""
@@ -80,7 +96,7 @@ class PublicationFeed(Feed):
         return f"{item.programme.name} – {describe_event(item)}"
 
     def item_description(self, item):
-        return item.change_note
+        return describe_entry(item)
 
     def item_link(self, item):
         return item.get_absolute_url()
