@@ -55,7 +55,8 @@ def rating_difference_note(event: PublicationEvent) -> str:
     """The publisher's note on why the rating differs from the recorded studies, for a publication that set the
     rating the programme still carries (the page shows the same note beside it); "" otherwise."""
     programme = event.programme
-    if event.evidence_rating_after != programme.evidence_rating:
+    # A withdrawal records the ratings too, but sets none: the note belongs to the publication.
+    if event.kind != PublicationEventKind.PUBLISHED or event.evidence_rating_after != programme.evidence_rating:
         return ""
     return programme.rating_difference_explained
 

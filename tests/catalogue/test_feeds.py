@@ -208,3 +208,18 @@ def test_record_first_publications_skips_a_programme_already_published_through_t
     workflow.publish(obj=programme, user=publisher, change_note="First published.")
 
     assert workflow.record_first_publications() == 0
+
+
+def test_programme_feed_gives_the_rating_difference_note_on_the_publication_not_the_withdrawal(client):
+    programme = ProgrammeFactory(
+        slug="noted", evidence_level=3, rating_difference_note="Rated in an assessment not yet entered."
+    )
+    PublicationEventFactory(programme=programme, published_at=when(1), change_note="First published.")
+    PublicationEventFactory(
+        programme=programme, kind=PublicationEventKind.UNPUBLISHED, published_at=when(2), change_note="Taken down."
+    )
+
+    entries = parse_atom(client.get("/programmes/noted/feed/"))
+
+    assert entries[0][1] == "Taken down."
+    assert "Rated in an assessment not yet entered." in entries[1][1]
