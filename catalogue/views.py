@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from . import display, presenters
 from .exports import programmes_csv_response
@@ -16,6 +17,7 @@ from .models import (
     LevelOfNeed,
     OutcomeDomain,
     Programme,
+    PublicationEvent,
     PublicationStatus,
 )
 
@@ -74,6 +76,15 @@ def programme_detail(request, slug):
         "has_errors": cost_form_has_errors(programme, request),
     }
     return render(request, "catalogue/programme_detail.html", context)
+
+
+def programme_updates(request, slug):
+    """How to follow a published programme's feed, and what it has said so far."""
+    programme = get_object_or_404(Programme.objects.published().prefetch_related("collections"), slug=slug)
+    events = PublicationEvent.objects.public_history().filter(programme=programme).select_related("programme")
+    feed = request.build_absolute_uri(reverse("programme-feed", kwargs={"slug": slug}))
+    context = {"programme": programme, "events": events[:50], "feed_url": feed}
+    return render(request, "catalogue/programme_updates.html", context)
 
 
 def programme_compare(request):

@@ -1,4 +1,4 @@
-"""Nothing unpublished reaches the public: pages, search, counts, downloads, the API and the feed.
+"""Nothing unpublished reaches the public: pages, search, counts, downloads, the API and the feeds.
 
 Staff can still preview a draft at its public address, under a clear banner.
 """
@@ -56,6 +56,9 @@ def hidden(request, publisher):
         "/api/v1/programmes/",
         "/api/v1/collections/attachment-collection/",
         "/feeds/changes/",
+        "/collections/attachment-collection/feed/",
+        "/programmes/shown/feed/",
+        "/programmes/shown/updates/",
     ],
 )
 def test_unpublished_programme_is_absent_from_public_output(client, hidden, url):
@@ -65,6 +68,14 @@ def test_unpublished_programme_is_absent_from_public_output(client, hidden, url)
     assert b"Zebra" not in body
     if url not in {"/", "/collections/", "/programmes/?q=zebra"}:
         assert b"Shown Programme" in body  # the page did list programmes: just not the hidden one
+
+
+@pytest.mark.parametrize("url", ["/programmes/zebra-secret/feed/", "/programmes/zebra-secret/updates/"])
+def test_unpublished_programme_has_no_feed_or_updates_page(client, hidden, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert b"Zebra" not in response.content
 
 
 def test_unpublished_programme_is_not_counted(client, hidden):
