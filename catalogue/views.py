@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 
 from . import display, presenters
 from .exports import programmes_csv_response
@@ -53,7 +54,7 @@ def programme_list(request):
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
     context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
-    return render(request, "catalogue/programme_list.html", context)
+    return uncached_if(problems, render(request, "catalogue/programme_list.html", context))
 
 
 def programme_export(request):
@@ -73,13 +74,15 @@ def programme_detail(request, slug):
         "is_preview": not programme.is_public,
         "has_errors": cost_form_has_errors(programme, request),
     }
-    return render(request, "catalogue/programme_detail.html", context)
+    response = render(request, "catalogue/programme_detail.html", context)
+    return uncached_if(context["is_preview"] or context["has_errors"], response)
 
 
 def programme_compare(request):
     selection = CompareSelection(request.GET, Programme.objects.published().for_export())
     columns = [(programme, *display.outcomes_by_domain(programme)) for programme in selection.programmes]
-    return render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
+    response = render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
+    return uncached_if(selection.problems, response)
 
 
 def programme_compare_export(request):
@@ -111,6 +114,14 @@ def collection_export(request, slug):
 
 
 # --------------------------------------------------------------------------- helpers
+def uncached_if(condition, response):
+    """Mark a draft preview or a page showing a form error as never to be cached (config/page_cache.py,
+    browsers, a CDN): an error belongs to one visitor's input, a preview to staff."""
+    if condition:
+        add_never_cache_headers(response)
+    return response
+
+
 def _published_programmes():
     """Counts on collections include only what the public can open."""
     return Q(programmes__status=PublicationStatus.PUBLISHED)

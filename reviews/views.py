@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from catalogue.views import uncached_if
+
 from . import exports, presenters
 from .filters import ReviewFilter
 from .models import Review
@@ -10,7 +12,7 @@ from .models import Review
 def review_list(request):
     filterset = ReviewFilter(request.GET or None, queryset=Review.objects.published().for_listing())
     context = {"filter": filterset, "cards": presenters.review_cards(filterset.qs), "problems": filterset.problems}
-    return render(request, "reviews/review_list.html", context)
+    return uncached_if(filterset.problems, render(request, "reviews/review_list.html", context))
 
 
 def review_export(request):
