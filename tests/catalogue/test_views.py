@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import FindingTiming, OutcomeDomain, PublicationStatus
+from catalogue.models import AgeGroup, FindingTiming, OutcomeDomain, PublicationStatus
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -54,6 +54,7 @@ def full_programme(name="Infant-Parent Psychotherapy", studies=1, **kwargs):
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        response.getvalue()  # a streamed download (CSV) reads its rows only now
     assert response.status_code == 200
     return len(queries)
 
@@ -103,7 +104,7 @@ def test_csv_names_no_outcome_domain_without_headline_findings(client):
 
     response = client.get(LIST + "?format=csv")
 
-    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    row = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[0]
     assert row["Child outcome domains"] == ""
 
 
@@ -251,7 +252,7 @@ def test_csv_has_one_row_per_matching_programme(client, url):
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="evidence-guidebook-programmes-')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1
     row = rows[0]
     assert row["Name"] == "Infant-Parent Psychotherapy"
@@ -269,7 +270,7 @@ def test_csv_has_one_row_per_matching_programme(client, url):
 def test_csv_guards_against_formula_injection(client):
     ProgrammeFactory(name='=HYPERLINK("http://evil")', summary="+1 cmd", acronym="@SUM")
     response = client.get(LIST + "?format=csv")
-    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    row = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[0]
     assert row["Name"].startswith("'=")
     assert row["Summary"] == "'+1 cmd"
     assert row["Acronym"] == "'@SUM"
@@ -499,3 +500,31 @@ def test_improvement_index_words_never_claim_100_or_0_percent(index, expected):
 
     assert expected in words
     assert "100%" not in words and "100th" not in words and " 0%" not in words and " 0th" not in words
+
+
+def test_csv_is_streamed_and_its_header_comes_before_any_query(client):
+    ProgrammeFactory()
+    response = client.get(LIST + "?format=csv")
+    assert response.streaming
+
+    with CaptureQueriesContext(connection) as queries:
+        first = next(iter(response.streaming_content))
+
+    assert first.decode("utf-8-sig").startswith("Name,Acronym,URL,")
+    assert len(queries) == 0  # the download starts before the catalogue is read
+    b"".join(response.streaming_content)  # finish, so the database cursor closes
+
+
+def test_csv_reads_programmes_in_chunks_each_with_its_characteristics(client, monkeypatch):
+    from catalogue import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 4)
+    age = AgeGroup.objects.order_by("order").first()
+    for n in range(12):
+        ProgrammeFactory(name=f"Programme {n:02}").age_groups.add(age)
+
+    rows = list(csv.DictReader(io.StringIO(client.get(LIST + "?format=csv&sort=name").getvalue().decode("utf-8-sig"))))
+
+    assert [row["Name"] for row in rows] == [f"Programme {n:02}" for n in range(12)]
+    assert {row["Age groups"] for row in rows} == {age.name}
