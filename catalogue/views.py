@@ -52,7 +52,7 @@ def programme_list(request):
     if request.GET.get("format") == "csv":
         return programmes_csv_response(filterset.qs.for_csv(), request)
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
-    problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
+    problems = [*filterset.problems, *page_problems(request.GET.get("page"), page)]
     context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
     return uncached_if(problems, render(request, "catalogue/programme_list.html", context))
 
@@ -127,7 +127,7 @@ def _published_programmes():
     return Q(programmes__status=PublicationStatus.PUBLISHED)
 
 
-def _page_problems(requested, page) -> list[Problem]:
+def page_problems(requested, page) -> list[Problem]:
     if requested in (None, "") or requested == str(page.number):
         return []
     return [
