@@ -528,3 +528,60 @@ def test_csv_reads_programmes_in_chunks_each_with_its_characteristics(client, mo
 
     assert [row["Name"] for row in rows] == [f"Programme {n:02}" for n in range(12)]
     assert {row["Age groups"] for row in rows} == {age.name}
+
+
+# --------------------------------------------------------------------------- long option lists
+def _collections_of_sizes(sizes):
+    """Collections named "Size <n>" holding n published programmes each (one programme may be in many)."""
+    programmes = [ProgrammeFactory() for _ in range(max(sizes))]
+    collections = []
+    for number, size in enumerate(sizes):
+        collection = CollectionFactory(name=f"Size {size:02} ({number})", order=number)
+        collection.programmes.set(programmes[:size])
+        collections.append(collection)
+    return collections
+
+
+def test_home_shows_the_largest_collections_and_links_to_all(client):
+    _collections_of_sizes(range(1, 16))  # 15 collections of 1 to 15 programmes
+
+    response = client.get("/")
+
+    shown = [collection.name for collection in response.context["collections"]]
+    assert len(shown) == 12
+    assert "Size 01 (0)" not in shown and "Size 15 (14)" in shown
+    assert shown == sorted(shown)  # in the collections' own order (here by size)
+    assert 'href="/collections/">See all collections</a>' in response.content.decode()
+
+
+def test_home_lists_every_collection_without_a_link_when_few(client):
+    _collections_of_sizes([3, 1])
+
+    response = client.get("/")
+
+    assert len(response.context["collections"]) == 2
+    assert "See all collections" not in response.content.decode()
+
+
+def test_list_collection_filter_shows_the_20_largest_and_any_ticked(client):
+    collections = _collections_of_sizes(range(1, 26))  # 25 collections
+    smallest = collections[0]
+
+    response = client.get(LIST, {"collection": smallest.slug})
+
+    facet = next(f for f in response.context["facets"] if f.param == "collection")
+    names = [option.label for option in facet.options]
+    assert len(names) == 21  # the 20 largest, and the one ticked
+    assert smallest.name in names and "Size 02 (1)" not in names
+    content = response.content.decode()
+    assert "4 more give results" in content
+    assert 'href="/collections/">See all collections</a>' in content
+
+
+def test_home_and_list_query_counts_do_not_grow_with_collections(client):
+    _collections_of_sizes([2, 1])
+    home, listing = count_queries(client, "/"), count_queries(client, LIST)
+    _collections_of_sizes(range(1, 30))
+
+    assert count_queries(client, "/") == home
+    assert count_queries(client, LIST) == listing
