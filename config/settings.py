@@ -172,7 +172,10 @@ if env_str("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a public page may be served from the cache (0 turns page caching off): config/page_cache.py.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Five minutes by default with Redis. Off by default with local memory: a publish bumps the catalogue
+# version in the memory of the one process that handled it, so the other gunicorn workers would go on
+# serving their copies until they expire. Set it to use local memory anyway (one process, benchmarks).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if env_str("REDIS_URL") else 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

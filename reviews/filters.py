@@ -55,7 +55,11 @@ class ReviewFilter(django_filters.FilterSet):
         field_name="collections",
         empty_label="Any topic",
     )
-    programme = ProgrammeNameFilter(label="Programme", method="filter_programme")
+    programme = ProgrammeNameFilter(
+        label="Programme",
+        method="filter_programme",
+        help_text="A published programme's slug, or words of its name: reviews about it or including its studies.",
+    )
 
     class Meta:
         model = Review
