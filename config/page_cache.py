@@ -21,16 +21,21 @@ copy), while a CDN in front may keep the anonymous page for the same time as we 
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
+from redis.exceptions import RedisError
 
 from catalogue.cache import catalogue_version
 
+logger = logging.getLogger(__name__)
 HEADER = "X-Cache"
+# What the cache raises when its server is unreachable: the site then renders pages, never a 500.
+CACHE_ERRORS = (OSError, RedisError)
 EXCLUDED_PREFIXES = ("/admin/",)
 UNCACHEABLE = ("private", "no-store", "no-cache")
 
@@ -92,8 +97,14 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             response[HEADER] = "bypass"
             return response
-        key = page_cache_key(request)
-        stored = cache.get(key)
+        try:
+            key = page_cache_key(request)
+            stored = cache.get(key)
+        except CACHE_ERRORS:  # the cache is down: render the page (healthz reports the cache)
+            logger.warning("Page cache unavailable; serving %s uncached", request.path, exc_info=True)
+            response = self.get_response(request)
+            response[HEADER] = "bypass"
+            return response
         if stored is not None:
             response = _rebuild(stored)
             # A client holding this answer already (the API's ETag) gets a 304, as the view would give.
@@ -106,6 +117,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if is_storable(request, response):
             _mark_public(response)
-            cache.set(key, (response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (response.content, dict(response.items())), settings.PAGE_CACHE_SECONDS)
+            except CACHE_ERRORS:
+                logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
         response[HEADER] = "miss"
         return response

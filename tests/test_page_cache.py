@@ -257,3 +257,24 @@ def test_a_response_that_sets_a_cookie_is_not_stored(rf, page_cache):
     middleware(rf.get("/some-form/"))
 
     assert middleware(rf.get("/some-form/"))["X-Cache"] == "miss"
+
+
+def test_an_unreachable_redis_serves_pages_uncached_not_a_500(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    unreachable = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    ProgrammeFactory(name="Still Served")
+
+    with override_settings(CACHES={"default": unreachable}):
+        response = client.get("/programmes/")
+
+    assert response.status_code == 200
+    assert response["X-Cache"] == "bypass"
+    assert "Still Served" in response.content.decode()
+
+
+def test_generate_synthetic_bumps_the_version(page_cache):
+    before = catalogue_version()
+
+    call_command("generate_synthetic", programmes=2, seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert catalogue_version() > before
