@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -585,3 +586,18 @@ def test_home_and_list_query_counts_do_not_grow_with_collections(client):
 
     assert count_queries(client, "/") == home
     assert count_queries(client, LIST) == listing
+
+
+def test_list_pagination_links_the_ends_and_pages_near_the_current_one_only(client, monkeypatch):
+    from catalogue import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    for n in range(12):
+        ProgrammeFactory(name=f"Programme {n:02}")
+
+    content = client.get(LIST, {"page": 6, "sort": "name"}).content.decode()
+
+    linked = re.findall(r'aria-label="Page (\d+)"', content)
+    assert linked == ["1", "4", "5", "6", "7", "8", "12"]
+    assert content.count("govuk-pagination__item--ellipses") == 2
+    assert 'href="?page=7&amp;sort=name" rel="next"' in content  # the other parameters kept
