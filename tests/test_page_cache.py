@@ -278,3 +278,18 @@ def test_generate_synthetic_bumps_the_version(page_cache):
     call_command("generate_synthetic", programmes=2, seed=1, stdout=io.StringIO(), stderr=io.StringIO())
 
     assert catalogue_version() > before
+
+
+def test_every_catalogue_and_reviews_admin_marks_the_catalogue_changed_on_save():
+    from django.contrib import admin
+
+    from catalogue.admin.base import ChangesCatalogueAdmin
+
+    ours = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"catalogue", "reviews"}
+    ]
+
+    assert len(ours) > 10
+    assert [type(a).__name__ for a in ours if not isinstance(a, ChangesCatalogueAdmin)] == []
