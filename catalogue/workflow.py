@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .cache import catalogue_changed
 from .models import PendingRevision, Programme, PublicationEvent, PublicationEventKind, PublicationStatus
 from .revisions import apply_revision, revision_data
 from .services import refresh_search_documents, supported_rating
@@ -302,6 +303,7 @@ def _take(action: str, *, obj, user, change_note: str = ""):
         row.validate_constraints()
         row.validate_unique()
     _save(row, user, note, fields)
+    catalogue_changed()  # every status change may add a page to, or take one off, the public site
     for name, ids in m2m.items():
         getattr(row, name).set(ids)
     if revision is not None and transition.action in {"publish", "archive"}:

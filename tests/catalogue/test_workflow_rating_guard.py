@@ -267,7 +267,7 @@ def test_compare_and_csv_give_the_note_while_the_rating_differs(client):
 
     compare = client.get(reverse("catalogue:programme-compare") + f"?p={differs.slug}&p={agrees.slug}")
     rows = csv.DictReader(
-        io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").content.decode("utf-8-sig"))
+        io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").getvalue().decode("utf-8-sig"))
     )
 
     assert NOTE in compare.content.decode()
