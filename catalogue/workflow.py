@@ -421,6 +421,8 @@ def record_first_publications() -> int:
             for row in unrecorded.order_by("pk")
         )
         recorded += len(created)
+    if recorded:
+        catalogue_changed()  # the feeds and rating histories gained entries
     return recorded
 
 
