@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test venv migrate data demo-users lint benchmark serve clean
+.PHONY: run test venv migrate data demo-users lint benchmark benchmark-scale serve clean
 
 run: venv migrate data demo-users
 	@echo ""
@@ -64,6 +64,13 @@ lint: venv
 # Speed and size measured, not tested: rewrites the SQLite section of docs/benchmark.md (see that file for PostgreSQL).
 benchmark: venv
 	$(PY) scripts/benchmark.py --output docs/benchmark.md $(BENCHMARK_ARGS)
+
+# Production-like, at scale: builds PostgreSQL databases of BENCH_SIZES synthetic programmes (created and
+# dropped: guidebook_scale_<N>), serves each with gunicorn (DEBUG off) and measures over HTTP, page cache
+# off and on. Rewrites the generated section of docs/benchmarks.md. 10,000 programmes take a while.
+BENCH_SIZES ?= 100 10000
+benchmark-scale: venv
+	$(PY) scripts/bench_scale.py --programmes $(BENCH_SIZES) --output docs/benchmarks.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

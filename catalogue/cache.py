@@ -10,6 +10,7 @@ live at most PAGE_CACHE_SECONDS, so that is as stale as a page can get.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 
 VERSION_KEY = "catalogue:version"
 
@@ -27,3 +28,15 @@ def bump_catalogue_version() -> int:
         if cache.add(VERSION_KEY, 2, timeout=None):
             return 2
         return cache.incr(VERSION_KEY)  # another process created it between our incr and add
+
+
+def catalogue_changed() -> None:
+    """Record that the public catalogue may have changed: every cached page is stale from now on.
+
+    Called by each service that writes what the public can see (catalogue.services, catalogue.workflow),
+    so the admin, imports, commands and the API all bump the version. It bumps at once and again when the
+    transaction commits: a page rendered between the two from the old rows would otherwise be cached under
+    the new version and outlive the write.
+    """
+    bump_catalogue_version()
+    transaction.on_commit(bump_catalogue_version, robust=True)

@@ -127,6 +127,8 @@ class DesignType(models.TextChoices):
     QED = "qed", "Quasi-experimental design (QED)"
     PRE_POST = "pre_post", "Pre-post (no comparison group)"
     OTHER = "other", "Other"
+    # A study a source cites without saying how it was designed: recorded, never guessed.
+    NOT_STATED = "not_stated", "Not stated by our sources"
 
 
 RIGOROUS_DESIGNS = (DesignType.RCT, DesignType.CLUSTER_RCT, DesignType.QED)

@@ -477,7 +477,10 @@ def _rating_code(rating: int | None) -> str:
 
 def _study_reason(study: StudyRecord) -> str:
     """One sentence on what this study contributes, naming unknown facts as "not recorded"."""
-    design = DesignType(study.design).label if study.design in DesignType.values else study.design
+    if study.design == DesignType.NOT_STATED:
+        design = "Design not stated"  # a cited study whose source gives no design: said, not guessed
+    else:
+        design = DesignType(study.design).label if study.design in DesignType.values else study.design
     facts = [f"{design}, rated {_rating_code(study.rating)}"]
     if is_rigorous(study) and study.rigorously_conducted is not None:
         facts.append(

@@ -69,41 +69,71 @@ def evidence_rating_value(programme) -> str:
     )
 
 
-def rating_rows(programme) -> list[Row]:
-    """The ratings and dates at the top of the page."""
-    rows = [
-        ("Evidence rating", evidence_rating_value(programme)),
-        (
-            "Cost rating",
-            format_html(
-                '<strong class="app-rating">{}</strong> {}',
-                programme.cost_rating_code,
-                capfirst(display.cost_meaning(programme.cost_rating)),
-            ),
-        ),
+def cost_rating_value(programme) -> str:
+    """The cost rating with its meaning."""
+    return format_html(
+        '<strong class="app-rating">{}</strong> {}',
+        programme.cost_rating_code,
+        capfirst(display.cost_meaning(programme.cost_rating)),
+    )
+
+
+def last_reviewed_value(programme) -> str:
+    if programme.last_reviewed_on:
+        return date(programme.last_reviewed_on, "j F Y")
+    return "Not reviewed since publication" if programme.published_on else "Not yet published"
+
+
+def uk_provision_value(programme) -> str:
+    return display.yes_no_unknown(
+        programme.uk_provision,
+        yes="This programme has been implemented in the UK.",
+        no="This programme has not been implemented in the UK.",
+    )
+
+
+def uk_evaluation_value(programme) -> str:
+    return display.yes_no_unknown(
+        programme.uk_evaluation,
+        yes="This programme's best evidence includes an evaluation conducted in the UK.",
+        no="This programme's best evidence does not include an evaluation conducted in the UK.",
+    )
+
+
+def uk_evidence_value(programme) -> str:
+    """Evaluated in the UK, then implemented there: the two characteristics' sentences in one key fact."""
+    evaluation, provision = uk_evaluation_value(programme), uk_provision_value(programme)
+    if evaluation == provision:  # "Not known" twice says nothing twice
+        return f"{evaluation} whether it has been evaluated or implemented in the UK"
+    return format_html("{}<br>{}", evaluation, provision)
+
+
+def _who_for(programme) -> list[tuple[str, str]]:
+    """Who the programme is for and how it is delivered, as the key facts and the characteristics name them."""
+    return [
+        ("Age groups", names(programme.age_groups)),
+        ("Level of need", names(programme.levels_of_need)),
+        ("Delivery model", names(programme.delivery_models)),
     ]
+
+
+def key_fact_rows(programme) -> list[Row]:
+    """The key facts at the top of the page: the ratings with what they mean, who the programme is for,
+    its UK evidence and its dates. Each value is the one the page's own section shows further down."""
+    rows = [("Evidence rating", evidence_rating_value(programme)), ("Cost rating", cost_rating_value(programme))]
+    rows += [(label, value or UNSTATED) for label, value in _who_for(programme)]
+    rows.append(("UK evidence", uk_evidence_value(programme)))
     if programme.assessed_in:
         when = f", {date(programme.assessed_on, 'F Y')}" if programme.assessed_on else ""
         rows.append(("Assessed in", f"{programme.assessed_in}{when}"))
     rows.append(("Published", date(programme.published_on, "j F Y") or "Not yet published"))
-    if programme.last_reviewed_on:
-        reviewed = date(programme.last_reviewed_on, "j F Y")
-    elif programme.published_on:
-        reviewed = "Not reviewed since publication"
-    else:
-        reviewed = "Not yet published"
-    rows.append(("Last reviewed", reviewed))
+    rows.append(("Last reviewed", last_reviewed_value(programme)))
     return rows
 
 
 def characteristic_rows(programme) -> list[Row]:
     """Who the programme is for and where it runs, as delivered in its best available evidence."""
-    rows = [
-        ("Age groups", names(programme.age_groups)),
-        ("Level of need", names(programme.levels_of_need)),
-        ("Delivery model", names(programme.delivery_models)),
-        ("Settings", names(programme.settings)),
-    ]
+    rows = [*_who_for(programme), ("Settings", names(programme.settings))]
     # Only settings the evidence does not already name: "may also be delivered in: Home" beside "Settings: Home"
     # says nothing.
     further = [str(s) for s in programme.other_settings.all() if s not in programme.settings.all()]
@@ -118,22 +148,8 @@ def characteristic_rows(programme) -> list[Row]:
     unstated = with_unstated(rows)
     rows = [row for row in unstated if row[0] != UNSTATED]
     rows += [
-        (
-            "UK provision",
-            display.yes_no_unknown(
-                programme.uk_provision,
-                yes="This programme has been implemented in the UK.",
-                no="This programme has not been implemented in the UK.",
-            ),
-        ),
-        (
-            "UK evaluation",
-            display.yes_no_unknown(
-                programme.uk_evaluation,
-                yes="This programme's best evidence includes an evaluation conducted in the UK.",
-                no="This programme's best evidence does not include an evaluation conducted in the UK.",
-            ),
-        ),
+        ("UK provision", uk_provision_value(programme)),
+        ("UK evaluation", uk_evaluation_value(programme)),
         ("Collections", collections or "Not in any collection"),
     ]
     return rows + [row for row in unstated if row[0] == UNSTATED]
@@ -174,13 +190,27 @@ def requirement_rows(programme) -> list[Row]:
     )
 
 
-def study_rows(study) -> list[Row]:
-    """The facts of one study, above its narrative."""
+def study_sample(study) -> str | None:
     description, size = study.sample_description, study.sample_size
     if description and size:
-        sample = f"{description} ({size} participants)"
-    else:
-        sample = description or (f"{size} participants" if size else None)
+        return f"{description} ({size} participants)"
+    return description or (f"{size} participants" if size else None)
+
+
+def study_rating_value(study) -> str:
+    return study.get_rating_display() or "Not rated"
+
+
+def study_summary_line(study) -> str:
+    """One line that stands for a study while its details are closed: design, size, country and rating."""
+    parts = [study.get_design_display(), f"{study.sample_size} participants" if study.sample_size else None]
+    parts += [names(study.countries), f"study rating: {study_rating_value(study)}"]
+    return capfirst("; ".join(part for part in parts if part))
+
+
+def study_rows(study) -> list[Row]:
+    """The facts of one study, above its narrative."""
+    sample = study_sample(study)
     outcomes = format_html_join(
         LINE_BREAK,
         "{}{}: {}",
@@ -200,7 +230,7 @@ def study_rows(study) -> list[Row]:
             ("Country", names(study.countries)),
             ("Sample", sample),
             ("Timing", study.timing),
-            ("Study rating", study.get_rating_display() or "Not rated"),
+            ("Study rating", study_rating_value(study)),
             ("Outcomes", outcomes),
         ]
     )
@@ -387,11 +417,11 @@ def outcome_sections(programme) -> tuple[list[OutcomeGroup], list[FindingView]]:
 class ProgrammeSummary:
     """Every summary list on the programme page, in page order."""
 
-    ratings: list[Row]
+    key_facts: list[Row]
     characteristics: list[Row]
     delivery: list[Row]
     requirements: list[Row]
-    studies: list[tuple[object, list[Row]]]  # (study, its rows), in page order
+    studies: list[tuple[object, str, list[Row]]]  # (study, its summary line, its rows), in page order
     child_outcomes: list[OutcomeGroup]
     family_outcomes: list[FindingView]
     family_plots: list[OutcomePlot]
@@ -400,11 +430,11 @@ class ProgrammeSummary:
 def programme_summary(programme) -> ProgrammeSummary:
     child_outcomes, family_outcomes = outcome_sections(programme)
     return ProgrammeSummary(
-        ratings=rating_rows(programme),
+        key_facts=key_fact_rows(programme),
         characteristics=characteristic_rows(programme),
         delivery=delivery_rows(programme),
         requirements=requirement_rows(programme),
-        studies=[(study, study_rows(study)) for study in programme.studies.all()],
+        studies=[(study, study_summary_line(study), study_rows(study)) for study in programme.studies.all()],
         child_outcomes=child_outcomes,
         family_outcomes=family_outcomes,
         family_plots=outcome_effect_plots([shown.finding for shown in family_outcomes]),

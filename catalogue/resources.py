@@ -451,7 +451,20 @@ class PublicationResource(CatalogueResource):
 
     class Meta(CatalogueResource.Meta):
         model = Publication
-        fields = ["study", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "url", "order"]
+        fields = [
+            "study",
+            "authors",
+            "year",
+            "title",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "url",
+            "order",
+            "note",
+        ]
         # A paper is the same paper if it has the same title in the same study.
         import_id_fields = ["study", "title"]
 

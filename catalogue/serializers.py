@@ -108,7 +108,7 @@ class PublicationSerializer(ApiModelSerializer):
 
     class Meta:
         model = Publication
-        fields = ["authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "link"]
+        fields = ["authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "link", "note"]
 
 
 class StudySerializer(ApiModelSerializer):

@@ -3,12 +3,16 @@
 Each function is keyword-only (but for the index refresh, which takes ids) and atomic. The admin,
 imports, the workflow and the management commands call these; nothing runs from a signal, so a
 new write path must call `refresh_derived_data` for the programmes it touched.
+
+Each also marks the catalogue changed (catalogue.cache.catalogue_changed), so cached public pages
+are stale from that write on, whichever entry point made it.
 """
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
+from .cache import catalogue_changed
 from .evidence import assess
 from .models import Finding, Programme, Study
 from .search import SEARCH_CONFIG, build_search_document
@@ -41,6 +45,7 @@ def recompute_programme_rating(*, programme: Programme) -> str:
     """
     rating = supported_rating(programme=programme)
     Programme.objects.filter(pk=programme.pk).update(computed_evidence_rating=rating)
+    catalogue_changed()
     programme.computed_evidence_rating = rating
     programme.__dict__.pop("assessment", None)  # the cached assessment may predate the write
     return rating
@@ -79,6 +84,7 @@ def recompute_programme_ratings(*, programme_ids, batch_size=500) -> int:
     changed ratings with one bulk update, so memory stays flat whatever the size of the catalogue
     (loading every finding at once took 1.37 GB at 10,000 programmes).
     """
+    catalogue_changed()
     changed = 0
     for batch in _batches(programme_ids, batch_size):
         programmes = _with_rating_inputs(Programme.objects.filter(pk__in=batch).only("computed_evidence_rating"))
@@ -106,6 +112,7 @@ def refresh_search_documents(programme_ids=None) -> None:
 
     Bulk updates, so it neither bumps `updated_at` nor writes a history record: this is derived data.
     """
+    catalogue_changed()
     programmes = Programme.objects.all()
     if programme_ids is not None:
         programmes = programmes.filter(pk__in=list(programme_ids))
@@ -137,6 +144,7 @@ def refresh_search_documents(programme_ids=None) -> None:
 def refresh_derived_data(*, programme_ids) -> None:
     """Bring the search index and computed rating of these programmes up to date after a write
     to them or to their studies and findings (ids may repeat or be None: those are skipped)."""
+    catalogue_changed()  # whatever the ids: the caller wrote something the public may see
     ids = sorted({pk for pk in programme_ids if pk is not None})
     if not ids:
         return

@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/compare/", views.programme_compare, name="programme-compare"),
     path("programmes/compare/export.csv", views.programme_compare_export, name="programme-compare-export"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("programmes/<slug:slug>/updates/", views.programme_updates, name="programme-updates"),
     path("evidence-gaps/", views.evidence_gaps, name="evidence-gaps"),
     path("evidence-gaps/export.csv", views.evidence_gaps_export, name="evidence-gaps-export"),
     path("collections/", views.collection_list, name="collection-list"),

@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from . import display, gaps, presenters
 from .exports import programmes_csv_response, safe_cell
@@ -20,10 +22,15 @@ from .models import (
     LevelOfNeed,
     OutcomeDomain,
     Programme,
+    PublicationEvent,
     PublicationStatus,
 )
 
 PAGE_SIZE = 20
+# Long option lists are cut to their largest entries, with a link to the full list (10,000 programmes
+# came with 404 collections, every one printed on the home page and in the list's filters).
+HOME_COLLECTIONS = 12
+FACET_OPTIONS_SHOWN = 20
 
 
 def home(request):
@@ -45,8 +52,8 @@ def home(request):
         "levels": levels,
         "domains": [(value, label, by_domain.get(value, 0)) for value, label in OutcomeDomain.choices],
         "needs": [(need, by_need.get(need.slug, 0)) for need in LevelOfNeed.objects.all()],
-        "collections": Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes())),
     }
+    context["collections"], context["more_collections"] = _largest_collections(HOME_COLLECTIONS)
     return render(request, "catalogue/home.html", context)
 
 
@@ -55,9 +62,16 @@ def programme_list(request):
     if request.GET.get("format") == "csv":
         return programmes_csv_response(filterset.qs.for_csv(), request)
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
-    problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
-    context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
-    return render(request, "catalogue/programme_list.html", context)
+    problems = [*filterset.problems, *page_problems(request.GET.get("page"), page)]
+    facets, collections_not_shown = cap_collection_facet(filterset.facets(), FACET_OPTIONS_SHOWN)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "facets": facets,
+        "collections_not_shown": collections_not_shown,
+        "problems": problems,
+    }
+    return uncached_if(problems, render(request, "catalogue/programme_list.html", context))
 
 
 def programme_export(request):
@@ -77,13 +91,24 @@ def programme_detail(request, slug):
         "is_preview": not programme.is_public,
         "has_errors": cost_form_has_errors(programme, request),
     }
-    return render(request, "catalogue/programme_detail.html", context)
+    response = render(request, "catalogue/programme_detail.html", context)
+    return uncached_if(context["is_preview"] or context["has_errors"], response)
+
+
+def programme_updates(request, slug):
+    """How to follow a published programme's feed, and what it has said so far."""
+    programme = get_object_or_404(Programme.objects.published().prefetch_related("collections"), slug=slug)
+    events = PublicationEvent.objects.public_history().filter(programme=programme).select_related("programme")
+    feed = request.build_absolute_uri(reverse("programme-feed", kwargs={"slug": slug}))
+    context = {"programme": programme, "events": events[:50], "feed_url": feed}
+    return render(request, "catalogue/programme_updates.html", context)
 
 
 def programme_compare(request):
     selection = CompareSelection(request.GET, Programme.objects.published().for_export())
     columns = [(programme, *display.outcomes_by_domain(programme)) for programme in selection.programmes]
-    return render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
+    response = render(request, "catalogue/programme_compare.html", {"selection": selection, "columns": columns})
+    return uncached_if(selection.problems, response)
 
 
 def programme_compare_export(request):
@@ -136,6 +161,14 @@ def evidence_gaps_export(request):
 
 
 # --------------------------------------------------------------------------- helpers
+def uncached_if(condition, response):
+    """Mark a draft preview or a page showing a form error as never to be cached (config/page_cache.py,
+    browsers, a CDN): an error belongs to one visitor's input, a preview to staff."""
+    if condition:
+        add_never_cache_headers(response)
+    return response
+
+
 def _map_filters(filterset):
     """(param, legend, multiple, [(value, label, checked)], any checked) for the map's narrowing filters."""
     filters = []
@@ -151,7 +184,33 @@ def _published_programmes():
     return Q(programmes__status=PublicationStatus.PUBLISHED)
 
 
-def _page_problems(requested, page) -> list[Problem]:
+def _largest_collections(limit: int) -> tuple[list[Collection], bool]:
+    """The `limit` collections with the most published programmes, in the collections' own order, and
+    whether there are more. One query: a row past the limit says there are."""
+    counted = Collection.objects.annotate(programme_count=Count("programmes", filter=_published_programmes()))
+    largest = list(counted.order_by("-programme_count", "order", "name")[: limit + 1])
+    shown = sorted(largest[:limit], key=lambda collection: (collection.order, collection.name))
+    return shown, len(largest) > limit
+
+
+def cap_collection_facet(facets, limit: int):
+    """The facets with the collection filter cut to its `limit` options giving most results, plus any
+    ticked, in their usual order; and how many options were left out (the page links to all collections).
+
+    A step after ProgrammeFilterSet.facets(), which decides which options show at all."""
+    left_out = 0
+    for facet in facets:
+        if facet.param != "collection" or len(facet.options) <= limit:
+            continue
+        largest = sorted(range(len(facet.options)), key=lambda i: -facet.options[i].count)[:limit]
+        keep = set(largest)
+        kept = [option for i, option in enumerate(facet.options) if i in keep or option.checked]
+        left_out = len(facet.options) - len(kept)
+        facet.options = kept
+    return facets, left_out
+
+
+def page_problems(requested, page) -> list[Problem]:
     if requested in (None, "") or requested == str(page.number):
         return []
     return [

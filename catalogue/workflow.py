@@ -18,15 +18,18 @@ deadlocking, and the second one gets a ValidationError saying what changed. Writ
 Design: docs/adr/0002-workflow.md.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .cache import catalogue_changed
 from .models import PendingRevision, Programme, PublicationEvent, PublicationEventKind, PublicationStatus
 from .revisions import apply_revision, revision_data
 from .services import refresh_search_documents, supported_rating
@@ -161,6 +164,8 @@ class Publishable:
     after_publish: Callable = _nothing
     # PendingRevision-like model with a OneToOneField named after the model, or None.
     revision_model: type[models.Model] | None = None
+    # `public_state` before the record was ever public (programmes: no ratings), for a first publication.
+    never_public_state: object = None
 
     @property
     def name(self) -> str:
@@ -298,6 +303,7 @@ def _take(action: str, *, obj, user, change_note: str = ""):
         row.validate_constraints()
         row.validate_unique()
     _save(row, user, note, fields)
+    catalogue_changed()  # every status change may add a page to, or take one off, the public site
     for name, ids in m2m.items():
         getattr(row, name).set(ids)
     if revision is not None and transition.action in {"publish", "archive"}:
@@ -386,6 +392,40 @@ def save_revision(*, obj, m2m: dict, user):
     return revision
 
 
+FIRST_PUBLICATION_NOTE = "First published in the Evidence Guidebook."
+
+
+@transaction.atomic
+def record_first_publications() -> int:
+    """Record a first publication for each published record, of every registered model, that has none:
+    dated the record's `published_on` (the start of that day), by nobody, with the ratings it has now
+    (nothing was public before). Returns how many were recorded.
+
+    For records that arrive already published (`load_real_data` loads the real data's pages with their
+    publication dates), so the changes feeds and rating histories start from their real publication.
+    Records with a publication event are left alone, so running it again records nothing.
+    """
+    recorded = 0
+    for spec in _REGISTRY.values():
+        events = spec.event_model.objects.filter(**{spec.name: OuterRef("pk")}, kind=PublicationEventKind.PUBLISHED)
+        unrecorded = spec.model._base_manager.filter(status=PublicationStatus.PUBLISHED).exclude(Exists(events))
+        created = spec.event_model.objects.bulk_create(
+            spec.event_model(
+                **{spec.name: row},
+                kind=PublicationEventKind.PUBLISHED,
+                published_at=timezone.make_aware(datetime.datetime.combine(row.published_on, datetime.time.min)),
+                published_by=None,
+                change_note=FIRST_PUBLICATION_NOTE,
+                **spec.event_fields(row, spec.never_public_state),
+            )
+            for row in unrecorded.order_by("pk")
+        )
+        recorded += len(created)
+    if recorded:
+        catalogue_changed()  # the feeds and rating histories gained entries
+    return recorded
+
+
 # --------------------------------------------------------------------------- programmes
 def require_page_content(programme: Programme) -> None:
     """ValidationError unless `programme` has a summary and a description or an evidence overview.
@@ -462,5 +502,6 @@ register(
         # The public search must find what is now public: a revision's new summary, say.
         after_publish=lambda programme: refresh_search_documents([programme.pk]),
         revision_model=PendingRevision,
+        never_public_state=("", ""),
     )
 )

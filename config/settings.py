@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware, so redirects and errors from the API carry CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous public GETs from the page cache: after the headers above (a cached answer gets them too),
+    # before sessions, CSRF and authentication (it sees the cookies they set, and skips their work on a hit).
+    "config.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,8 +171,11 @@ if env_str("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long a public page may be served from the cache (0 turns page caching off).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How long a public page may be served from the cache (0 turns page caching off): config/page_cache.py.
+# Five minutes by default with Redis. Off by default with local memory: a publish bumps the catalogue
+# version in the memory of the one process that handled it, so the other gunicorn workers would go on
+# serving their copies until they expire. Set it to use local memory anyway (one process, benchmarks).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if env_str("REDIS_URL") else 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -213,7 +213,10 @@ def reviews_in_full(reviews):
             OpenApiParameter(
                 "programme",
                 OpenApiTypes.STR,
-                description="A published programme's slug: reviews about it, or including one of its studies.",
+                description=(
+                    "A published programme's slug, or words of its name: reviews about it, or including one of "
+                    "its studies. Naming no published programme is a 400."
+                ),
             ),
             OpenApiParameter("collection", OpenApiTypes.STR, description="A collection's slug (the page's topic)."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title, citation, question or summary."),

@@ -1,6 +1,7 @@
-"""The review list's search and filters: free text, kind, year, collection and programme."""
+"""The review list's search and filters: free text, kind, year, collection (topic) and programme (by name)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from catalogue.filters import Problem
@@ -9,12 +10,34 @@ from catalogue.models import Collection, Programme
 from .models import Review, ReviewKind
 
 
-def programmes_reviewed():
-    """Published programmes that some published review reaches, directly or through an included
-    study: the only ones worth offering in the "Programme" filter. Name and slug only (the option)."""
-    reviews = Review.objects.published()
-    reached = Q(pk__in=reviews.values("programmes")) | Q(pk__in=reviews.values("included_studies__study__programme"))
-    return Programme.objects.published().filter(reached).only("name", "slug")
+def collections_reviewed():
+    """Collections some published review belongs to: the only topics worth offering (a few dozen, where
+    the catalogue may hold hundreds of collections)."""
+    return Collection.objects.filter(pk__in=Review.objects.published().values("collections"))
+
+
+class ProgrammeNameField(forms.CharField):
+    """A programme's slug or words of its name, read as the published programmes it names (a queryset).
+
+    A text box rather than a menu: a menu of every reviewed programme ran to thousands of options at
+    10,000 programmes. Naming no published programme is an error, which the page shows and the API
+    answers with a 400."""
+
+    def clean(self, value):
+        text = " ".join(super().clean(value).split())
+        if not text:
+            return None
+        programmes = Programme.objects.published()
+        if programmes.filter(slug=text).exists():
+            return programmes.filter(slug=text)
+        named = programmes.filter(name__icontains=text)
+        if not named.exists():
+            raise forms.ValidationError(f"No published programme is called “{text[:60]}”: check the spelling.")
+        return named
+
+
+class ProgrammeNameFilter(django_filters.Filter):
+    field_class = ProgrammeNameField
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -27,17 +50,15 @@ class ReviewFilter(django_filters.FilterSet):
     year_to = django_filters.NumberFilter(label="Published up to (year)", field_name="year", lookup_expr="lte")
     collection = django_filters.ModelChoiceFilter(
         label="Topic",
-        queryset=Collection.objects.all(),
+        queryset=collections_reviewed(),
         to_field_name="slug",
         field_name="collections",
         empty_label="Any topic",
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ProgrammeNameFilter(
         label="Programme",
-        queryset=programmes_reviewed(),
-        to_field_name="slug",
         method="filter_programme",
-        empty_label="Any programme",
+        help_text="A published programme's slug, or words of its name: reviews about it or including its studies.",
     )
 
     class Meta:
@@ -57,6 +78,11 @@ class ReviewFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_programme(self, queryset, name, programme):
-        # A review speaks to a programme directly, or by including one of its studies.
-        return queryset.filter(Q(programmes=programme) | Q(included_studies__study__programme=programme)).distinct()
+    def filter_programme(self, queryset, name, programmes):
+        # A review speaks to a programme directly, or by including one of its studies. Two subqueries
+        # rather than joins, so a review matching several programmes is still one row (no DISTINCT).
+        ids = programmes.values("pk")
+        return queryset.filter(
+            Q(pk__in=Review.objects.filter(programmes__in=ids).values("pk"))
+            | Q(pk__in=Review.objects.filter(included_studies__study__programme__in=ids).values("pk"))
+        )

@@ -1,16 +1,23 @@
 """Public review pages. Each view: an optimised queryset, a presenter, then render."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+
+from catalogue.views import page_problems, uncached_if
 
 from . import exports, presenters
 from .filters import ReviewFilter
 from .models import Review
 
+PAGE_SIZE = 20
+
 
 def review_list(request):
     filterset = ReviewFilter(request.GET or None, queryset=Review.objects.published().for_listing())
-    context = {"filter": filterset, "cards": presenters.review_cards(filterset.qs), "problems": filterset.problems}
-    return render(request, "reviews/review_list.html", context)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    problems = [*filterset.problems, *page_problems(request.GET.get("page"), page)]
+    context = {"filter": filterset, "page": page, "cards": presenters.review_cards(page), "problems": problems}
+    return uncached_if(problems, render(request, "reviews/review_list.html", context))
 
 
 def review_export(request):

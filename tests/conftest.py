@@ -34,6 +34,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests change rows with factories, which (unlike the services) do not bump the catalogue version, and
+    then read the page again: the page cache is off unless a test turns it on (tests/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def pytest_collection_modifyitems(config, items):
     is_postgres = connection.vendor == "postgresql"
     for item in items:

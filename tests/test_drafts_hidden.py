@@ -1,4 +1,4 @@
-"""Nothing unpublished reaches the public: pages, search, counts, downloads, the API and the feed.
+"""Nothing unpublished reaches the public: pages, search, counts, downloads, the API and the feeds.
 
 Staff can still preview a draft at its public address, under a clear banner.
 """
@@ -56,6 +56,9 @@ def hidden(request, publisher):
         "/api/v1/programmes/",
         "/api/v1/collections/attachment-collection/",
         "/feeds/changes/",
+        "/collections/attachment-collection/feed/",
+        "/programmes/shown/feed/",
+        "/programmes/shown/updates/",
     ],
 )
 def test_unpublished_programme_is_absent_from_public_output(client, hidden, url):
@@ -65,6 +68,14 @@ def test_unpublished_programme_is_absent_from_public_output(client, hidden, url)
     assert b"Zebra" not in body
     if url not in {"/", "/collections/", "/programmes/?q=zebra"}:
         assert b"Shown Programme" in body  # the page did list programmes: just not the hidden one
+
+
+@pytest.mark.parametrize("url", ["/programmes/zebra-secret/feed/", "/programmes/zebra-secret/updates/"])
+def test_unpublished_programme_has_no_feed_or_updates_page(client, hidden, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert b"Zebra" not in response.content
 
 
 def test_unpublished_programme_is_not_counted(client, hidden):
@@ -209,11 +220,12 @@ def test_api_collection_lists_only_its_published_programmes(client, linked):
     assert [p["slug"] for p in data["programmes"]] == ["shown"]
 
 
-def test_review_list_programme_filter_offers_no_unpublished_programme(client, linked):
-    response = client.get("/reviews/")
+def test_review_list_programme_filter_finds_no_unpublished_programme(client, linked):
+    shown = client.get("/reviews/", {"programme": "shown"})
+    secret = client.get("/reviews/", {"programme": "Zebra Secret"})
 
-    offered = [value for value, _label in response.context["filter"].form["programme"].field.choices]
-    assert offered == ["", "shown"]
+    assert [card.review.title for card in shown.context["cards"]] == ["Shown review"]
+    assert secret.context["filter"].form.errors["programme"]  # as if it did not exist
 
 
 @pytest.mark.parametrize(("url", "count"), [("/", "(1 programme)"), ("/collections/", ">1 programme</p>")])

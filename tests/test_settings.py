@@ -89,9 +89,16 @@ def test_settings_cache_is_redis_with_redis_url():
     assert "RedisCache" in backend and "redis://cache.internal:6379/0" in backend
 
 
-def test_settings_page_cache_defaults_to_five_minutes_and_zero_turns_it_off():
-    assert settings_value("settings.PAGE_CACHE_SECONDS") == "300"
-    assert settings_value("settings.PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS="0") == "0"
+def test_settings_page_cache_defaults_to_five_minutes_with_redis_and_zero_turns_it_off():
+    redis = {"REDIS_URL": "redis://cache.internal:6379/0"}
+    assert settings_value("settings.PAGE_CACHE_SECONDS", **redis) == "300"
+    assert settings_value("settings.PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS="0", **redis) == "0"
+
+
+def test_settings_page_cache_is_off_by_default_with_local_memory_unless_set():
+    # Each worker would keep its own copies, and a publish reaches only the worker that handled it.
+    assert settings_value("settings.PAGE_CACHE_SECONDS") == "0"
+    assert settings_value("settings.PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS="60") == "60"
 
 
 def test_settings_keep_connections_open_and_health_checked():

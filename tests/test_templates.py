@@ -39,6 +39,7 @@ def test_pages_with_a_parent_include_the_breadcrumb_partial():
         "catalogue/data.html",
         "catalogue/programme_compare.html",
         "catalogue/programme_detail.html",
+        "catalogue/programme_updates.html",
         "pages/_guidance.html",
         "pages/about.html",
         "pages/accessibility.html",

@@ -7,6 +7,7 @@ from django.db import models
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..cache import catalogue_changed
 from ..exports import safe_cell
 from ..models import Recorded
 from ..permissions import may_change, public_record, refusal
@@ -76,7 +77,27 @@ class PublicRecordGuard:
         return deleted, counts, perms_needed, protected
 
 
-class ExportAdmin(PublicRecordGuard, WideTextInputs, ExportActionMixin, admin.ModelAdmin):
+class ChangesCatalogueAdmin:
+    """Any save or delete in the admin marks the catalogue changed, so no cached public page outlives it.
+
+    Lookups, collections and reviews are written here and nowhere else (the services bump for programmes
+    and their evidence); the changelist's inline edits (list_editable) come through save_related too.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        catalogue_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
+
+
+class ExportAdmin(ChangesCatalogueAdmin, PublicRecordGuard, WideTextInputs, ExportActionMixin, admin.ModelAdmin):
     """Every changelist exports its selection to CSV or Excel."""
 
     show_change_form_export = False

@@ -94,7 +94,7 @@ class PublishedEvidenceMixin:
 class PublicationInline(WideTextInputs, admin.StackedInline):
     model = Publication
     extra = 0
-    fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order"]
+    fields = [("authors", "year"), "title", ("journal", "volume", "issue", "pages"), ("doi", "url"), "order", "note"]
 
 
 class FindingInline(WideTextInputs, FindingInlineEvidenceMixin, admin.StackedInline):

@@ -89,12 +89,8 @@ class PendingRevisionAdminMixin(WorkflowAdminMixin):
         if change and Programme.objects.filter(pk=obj.pk, status=PublicationStatus.PUBLISHED).exists():
             m2m = {name: form.cleaned_data[name] for name in form.cleaned_data if _is_m2m(name)}
             workflow.save_revision(obj=obj, m2m=m2m, user=request.user)
-            request._saved_as_revision = True
-            messages.warning(
-                request,
-                f"Saved as pending changes to “{obj}”: the public page still shows the published version "
-                "until a publisher publishes them.",
-            )
+            # Said once, by message_user below, in place of Django's "was changed successfully".
+            request._saved_as_revision = obj
             return
         super().save_model(request, obj, form, change)
         # A form on an unpublished programme with a revision (one unpublished with pending changes)
@@ -102,6 +98,16 @@ class PendingRevisionAdminMixin(WorkflowAdminMixin):
         # later would overwrite these edits.
         if change and PendingRevision.objects.filter(programme_id=obj.pk).delete()[0]:
             messages.info(request, f"The pending changes to “{obj}” are now part of its draft.")
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_saved_as_revision", False) and level == messages.SUCCESS:
+            # Django's response_change says "… was changed successfully", which reads as if the public page
+            # changed: after a revision save the analyst gets this one message instead.
+            message = (
+                f"Saved as pending changes to “{request._saved_as_revision}”: the public page still shows the "
+                "published version until a publisher publishes them."
+            )
+        super().message_user(request, message, level, *args, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_saved_as_revision", False):

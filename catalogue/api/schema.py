@@ -6,6 +6,7 @@ new one would make a generated client refuse a valid value; their descriptions s
 """
 
 import django_filters
+from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
@@ -88,14 +89,19 @@ class PageFilterExtension(DjangoFilterExtension):
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         # A record chosen by slug through a method (the review list's programme): a string, the slug.
+        # Text read by a method (the review list's programme, by slug or name): a string, as its help says.
+        description = None
         if isinstance(filter_field, django_filters.ModelChoiceFilter) and filter_field.method:
-            slug = filter_field.extra.get("to_field_name", "slug")
+            description = f"{filter_field.label}: its {filter_field.extra.get('to_field_name', 'slug')}."
+        elif filter_field.method and issubclass(filter_field.field_class, forms.CharField):
+            description = filter_field.extra.get("help_text") or filter_field.label
+        if description:
             return [
                 build_parameter_type(
                     name=field_name,
                     location=OpenApiParameter.QUERY,
                     schema=build_basic_type(OpenApiTypes.STR),
-                    description=f"{filter_field.label}: its {slug}.",
+                    description=description,
                 )
             ]
         return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)

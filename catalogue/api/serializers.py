@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from ..feeds import describe_publication
+from ..feeds import describe_publication, rating_difference_note
 from ..models import Finding, PublicationEvent
 from ..serializers import (
     ApiModelSerializer,
@@ -140,9 +140,23 @@ class ChangeSerializer(RatingChangeSerializer):
     programme = ProgrammeRefSerializer()
     first_publication = serializers.SerializerMethodField(help_text="The programme's first publication.")
     page_url = PageUrlField(source="programme", help_text="The programme's page.")
+    rating_difference_note = serializers.SerializerMethodField(
+        help_text="For a publication that set the rating the programme still carries: why that rating differs "
+        "from the one the recorded studies support, as the publisher wrote it; empty otherwise."
+    )
 
     class Meta(RatingChangeSerializer.Meta):
-        fields = ["id", "programme", "page_url", "first_publication", *RatingChangeSerializer.Meta.fields]
+        fields = [
+            "id",
+            "programme",
+            "page_url",
+            "first_publication",
+            *RatingChangeSerializer.Meta.fields,
+            "rating_difference_note",
+        ]
 
     def get_first_publication(self, event) -> bool:
         return not event.cost_rating_before
+
+    def get_rating_difference_note(self, event) -> str:
+        return rating_difference_note(event)

@@ -216,6 +216,13 @@ class Publication(models.Model):
         help_text="Where the paper can be read, if not by DOI: an http:// or https:// address.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Order in the study's reference list.")
+    note = BoundedTextField(
+        max_length=SHORT_NOTE_LENGTH,
+        blank=True,
+        help_text="Shown under the reference on the programme page. Use it when sources cite this paper "
+        "differently (e.g. two journal names or years: record both and say which one the reference above "
+        "follows), or when identifying the paper was our assumption. A sentence or two; leave empty otherwise.",
+    )
 
     class Meta:
         ordering = ["study", "order", "year", "id"]

@@ -82,6 +82,12 @@ class PublicationEventQuerySet(models.QuerySet):
         """Publications of programmes that are public now: what the changes feed lists."""
         return self.filter(kind=PublicationEventKind.PUBLISHED, programme__status=PublicationStatus.PUBLISHED)
 
+    def public_history(self):
+        """Every publisher decision about programmes that are public now: publications, rating changes, and
+        withdrawals since undone. What a programme's or a collection's own feed lists; a programme that is
+        not public has no feed, so nothing about a draft or an archived page is listed."""
+        return self.filter(programme__status=PublicationStatus.PUBLISHED)
+
 
 class PublicationEvent(models.Model):
     """One publisher decision about a programme: published (first time or a revision), unpublished or

@@ -189,6 +189,7 @@ PublicationRow = row_serializer(
         "doi",
         "url",
         "order",
+        "note",
     ],
     programme=_study_programme,
     study_number=_study_number,

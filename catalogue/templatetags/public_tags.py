@@ -44,3 +44,9 @@ def evidence_meaning(level):
 @register.filter
 def cost_meaning(rating):
     return display.cost_meaning(rating)
+
+
+@register.filter
+def elided_page_range(paginator, number):
+    """Page numbers to link: the first and last, two either side of `number`, and Paginator.ELLIPSIS between."""
+    return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))

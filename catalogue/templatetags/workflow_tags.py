@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalogue.feeds import describe_publication, is_first_publication
+from catalogue.feeds import describe_event, describe_publication, is_first_publication
 from catalogue.models import PublicationEventKind
 
 register = template.Library()
@@ -27,3 +27,9 @@ def rating_changes(programme):
 def publication_summary(event):
     """What a publication changed in plain words, as the changes feed says it."""
     return describe_publication(event)
+
+
+@register.filter
+def publication_event_summary(event):
+    """What any publisher decision did (a publication, or a withdrawal), as the programme's own feed says it."""
+    return describe_event(event)

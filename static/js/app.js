@@ -18,3 +18,16 @@ document.body.classList.add('govuk-frontend-supported')
 // error summary, exit this page, file upload, notification banner, password
 // input, radios, service navigation, skip link, tabs).
 initAll()
+
+// Closed <details> print open (not the list page's filters). static/css/print.css does it with
+// ::details-content; this does it for browsers without that selector: open each closed one for
+// printing, then close it again.
+let openedForPrint = []
+window.addEventListener('beforeprint', () => {
+  openedForPrint = [...document.querySelectorAll('details:not([open]):not(.app-facet)')]
+  openedForPrint.forEach((details) => { details.open = true })
+})
+window.addEventListener('afterprint', () => {
+  openedForPrint.forEach((details) => { details.open = false })
+  openedForPrint = []
+})

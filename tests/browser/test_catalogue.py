@@ -98,7 +98,7 @@ def test_programme_page_prints_without_navigation(page, catalogue, shots):
     page.goto(catalogue["ipp"].get_absolute_url())
     page.screenshot(path=shots / "programme-print.png", full_page=True)
     assert not page.locator(".govuk-service-navigation").is_visible()
-    assert not page.locator(".app-contents").is_visible()
+    assert page.get_by_role("navigation", name="On this page").is_visible()  # a contents list for the paper copy
     assert page.get_by_role("heading", name="About the evidence").is_visible()
 
 

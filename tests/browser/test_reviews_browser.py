@@ -68,3 +68,17 @@ def test_review_page_forest_plot_prints(browser_page, review_url):
     plot = page.get_by_role("img", name=re.compile(r"^Forest plot")).first
 
     assert plot.is_visible()
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?programme=no-such-programme&page=2"])
+def test_review_list_with_pages_and_a_filter_error_has_no_axe_violations(browser_page, live_server, query):
+    from tests.factories import ReviewFactory
+
+    for n in range(25):
+        ReviewFactory(title=f"Review {n:02}", short_citation=f"Author {n:02} (2020)")
+    page = browser_page
+    page.goto(f"{live_server.url}/reviews/{query}")
+
+    assert page.locator(".govuk-pagination").count() == 1
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -503,3 +503,27 @@ def test_publishing_a_revision_saved_again_after_the_confirmation_opened_is_refu
     assert "since you opened this page. Nothing was done" in response.content.decode()
     assert Programme.objects.get(pk=programme.pk).summary == "Live summary."
     assert PendingRevision.objects.get(programme=programme).field_values()["summary"] == "Changed after the check."
+
+
+def test_analyst_saving_a_published_programme_sees_one_message_saying_it_is_pending(role_analyst_client):
+    programme = ProgrammeFactory(name="Video Interaction Guidance", summary="Old summary.")
+
+    response = role_analyst_client.post(
+        change_url(programme), programme_form(programme, summary="New summary."), follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Saved as pending changes to “Video Interaction Guidance”: the public page still shows the published "
+        "version until a publisher publishes them."
+    ]
+
+
+def test_analyst_saving_a_draft_sees_djangos_one_saved_message(role_analyst_client):
+    programme = DraftProgrammeFactory(name="Social Baby")
+
+    response = role_analyst_client.post(change_url(programme), programme_form(programme), follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1
+    assert "was changed successfully" in shown[0]

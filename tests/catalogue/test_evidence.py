@@ -338,3 +338,14 @@ def test_page_section_reads_prefetched_studies_without_queries(ipp, django_asser
         html = render_explanation(programme)
 
     assert "Study 3 " in html
+
+
+def test_a_study_whose_design_no_source_states_counts_for_nothing_and_says_so():
+    # A paper a source only cites (no design, no rating, no findings) leaves the rating where it was.
+    cited = study("Lieberman et al (2006)", design=DesignType.NOT_STATED, rating=None, findings=())
+
+    assessment = assess_studies([cited])
+
+    assert assessment.rating == "NL2"
+    assert assessment.reasons[0].startswith("Lieberman et al (2006) does not qualify at level 2: Design not stated, ")
+    assert not evidence.is_rigorous(cited)

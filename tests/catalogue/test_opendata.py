@@ -225,7 +225,7 @@ def test_bulk_files_reload_into_an_empty_database_with_nothing_lost(catalogue):
 
 
 def _csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_collection_page_offers_its_csv(catalogue, client):

@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils.html import format_html
 
 from catalogue import presenters
 from catalogue.models import FindingTiming, OutcomeDomain, Programme, PublicationStatus
 from tests.factories import (
+    AgeGroupFactory,
     CollectionFactory,
     CountryFactory,
     FindingFactory,
@@ -28,7 +30,7 @@ def labels(rows) -> list[str]:
     return [label for label, _value in rows]
 
 
-def test_rating_rows_give_codes_meanings_and_dates():
+def test_key_facts_give_codes_meanings_and_dates():
     programme = ProgrammeFactory(
         evidence_level=3,
         evidence_plus=True,
@@ -40,7 +42,7 @@ def test_rating_rows_give_codes_meanings_and_dates():
         rating_difference_note="",  # no publisher's note: the row is the rating and its meaning only
     )
 
-    rows = dict(presenters.rating_rows(programme))
+    rows = dict(presenters.key_fact_rows(programme))
 
     assert rows["Evidence rating"] == '<strong class="app-rating">3+</strong> Evidence of efficacy'
     assert rows["Cost rating"] == '<strong class="app-rating">2</strong> £100 to £499 per child or family'
@@ -49,10 +51,10 @@ def test_rating_rows_give_codes_meanings_and_dates():
     assert rows["Last reviewed"] == "Not reviewed since publication"
 
 
-def test_rating_row_points_to_the_note_on_a_rating_the_studies_do_not_reproduce():
+def test_key_fact_rating_points_to_the_note_on_a_rating_the_studies_do_not_reproduce():
     programme = ProgrammeFactory(evidence_level=3, rating_difference_note="Rated in an assessment not yet entered.")
 
-    rows = dict(presenters.rating_rows(programme))
+    rows = dict(presenters.key_fact_rows(programme))
 
     assert rows["Evidence rating"] == (
         '<strong class="app-rating">3</strong> Evidence of efficacy<br><span class="app-meaning">Not the rating the '
@@ -60,17 +62,49 @@ def test_rating_row_points_to_the_note_on_a_rating_the_studies_do_not_reproduce(
     )
 
 
-def test_rating_rows_of_an_unrated_draft():
+def test_key_facts_of_an_unrated_draft_with_nothing_recorded():
     programme = ProgrammeFactory(
         evidence_level=None, status=PublicationStatus.DRAFT, published_on=None, last_reviewed_on=None
     )
 
-    rows = presenters.rating_rows(programme)
+    rows = presenters.key_fact_rows(programme)
 
-    assert labels(rows) == ["Evidence rating", "Cost rating", "Published", "Last reviewed"]
+    assert labels(rows) == [
+        "Evidence rating",
+        "Cost rating",
+        "Age groups",
+        "Level of need",
+        "Delivery model",
+        "UK evidence",
+        "Published",
+        "Last reviewed",
+    ]
     assert rows[0][1] == '<strong class="app-rating">Not yet rated</strong>'
     assert rows[1][1] == '<strong class="app-rating">NA</strong> Information not available'
-    assert [value for _label, value in rows[2:]] == ["Not yet published", "Not yet published"]
+    assert [value for _label, value in rows[2:5]] == ["Not given by our sources"] * 3
+    assert rows[5][1] == "Not known whether it has been evaluated or implemented in the UK"
+    assert [value for _label, value in rows[6:]] == ["Not yet published", "Not yet published"]
+
+
+def test_key_facts_show_the_values_of_the_characteristics_below():
+    programme = ProgrammeFactory(uk_provision=True, uk_evaluation=False)
+    programme.age_groups.set([AgeGroupFactory(slug="infants", name="Infants (under 1)")])
+
+    facts, characteristics = dict(presenters.key_fact_rows(programme)), dict(presenters.characteristic_rows(programme))
+
+    assert facts["Age groups"] == characteristics["Age groups"] == "Infants (under 1)"
+    assert facts["UK evidence"] == format_html(
+        "{}<br>{}", characteristics["UK evaluation"], characteristics["UK provision"]
+    )
+
+
+def test_study_summary_line_gives_design_size_country_and_rating():
+    study = StudyFactory(sample_size=137)
+    study.countries.set([CountryFactory(slug="united-states", name="United States")])
+
+    line = presenters.study_summary_line(study)
+
+    assert line == f"{study.get_design_display()}; 137 participants; United States; study rating: 3"
 
 
 def test_characteristic_rows_name_what_the_sources_leave_out_once_and_say_not_known():
@@ -249,8 +283,9 @@ def test_programme_summary_has_every_row_of_the_page_in_one_place():
 
     summary = presenters.programme_summary(detail(programme))
 
-    lists = [summary.ratings, summary.characteristics, summary.delivery, summary.requirements]
-    lists += [rows for _study, rows in summary.studies]
+    lists = [summary.key_facts, summary.characteristics, summary.delivery, summary.requirements]
+    lists += [rows for _study, _line, rows in summary.studies]
     # The page's 29 rows, once written out by hand; the 17 empty ones now share one "Not given by our
-    # sources" row per list (characteristics, delivery, requirements, the study).
-    assert sum(len(rows) for rows in lists) == 16
+    # sources" row per list (characteristics, delivery, requirements, the study). The key facts repeat
+    # four of them (ages, need, delivery model, UK evidence) at the top.
+    assert sum(len(rows) for rows in lists) == 20

@@ -87,7 +87,7 @@ def test_compare_and_csv_show_the_classification(client):
     compare = client.get(reverse("catalogue:programme-compare") + f"?p={first.slug}&p={second.slug}")
     rows = list(
         csv.DictReader(
-            io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").content.decode("utf-8-sig"))
+            io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").getvalue().decode("utf-8-sig"))
         )
     )
 

@@ -3,13 +3,14 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import FindingTiming, OutcomeDomain, PublicationStatus
+from catalogue.models import AgeGroup, FindingTiming, OutcomeDomain, PublicationStatus
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -54,6 +55,7 @@ def full_programme(name="Infant-Parent Psychotherapy", studies=1, **kwargs):
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        response.getvalue()  # a streamed download (CSV) reads its rows only now
     assert response.status_code == 200
     return len(queries)
 
@@ -103,7 +105,7 @@ def test_csv_names_no_outcome_domain_without_headline_findings(client):
 
     response = client.get(LIST + "?format=csv")
 
-    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    row = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[0]
     assert row["Child outcome domains"] == ""
 
 
@@ -251,7 +253,7 @@ def test_csv_has_one_row_per_matching_programme(client, url):
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="evidence-guidebook-programmes-')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 1
     row = rows[0]
     assert row["Name"] == "Infant-Parent Psychotherapy"
@@ -269,7 +271,7 @@ def test_csv_has_one_row_per_matching_programme(client, url):
 def test_csv_guards_against_formula_injection(client):
     ProgrammeFactory(name='=HYPERLINK("http://evil")', summary="+1 cmd", acronym="@SUM")
     response = client.get(LIST + "?format=csv")
-    row = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))[0]
+    row = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[0]
     assert row["Name"].startswith("'=")
     assert row["Summary"] == "'+1 cmd"
     assert row["Acronym"] == "'@SUM"
@@ -499,3 +501,103 @@ def test_improvement_index_words_never_claim_100_or_0_percent(index, expected):
 
     assert expected in words
     assert "100%" not in words and "100th" not in words and " 0%" not in words and " 0th" not in words
+
+
+def test_csv_is_streamed_and_its_header_comes_before_any_query(client):
+    ProgrammeFactory()
+    response = client.get(LIST + "?format=csv")
+    assert response.streaming
+
+    with CaptureQueriesContext(connection) as queries:
+        first = next(iter(response.streaming_content))
+
+    assert first.decode("utf-8-sig").startswith("Name,Acronym,URL,")
+    assert len(queries) == 0  # the download starts before the catalogue is read
+    b"".join(response.streaming_content)  # finish, so the database cursor closes
+
+
+def test_csv_reads_programmes_in_chunks_each_with_its_characteristics(client, monkeypatch):
+    from catalogue import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 4)
+    age = AgeGroup.objects.order_by("order").first()
+    for n in range(12):
+        ProgrammeFactory(name=f"Programme {n:02}").age_groups.add(age)
+
+    rows = list(csv.DictReader(io.StringIO(client.get(LIST + "?format=csv&sort=name").getvalue().decode("utf-8-sig"))))
+
+    assert [row["Name"] for row in rows] == [f"Programme {n:02}" for n in range(12)]
+    assert {row["Age groups"] for row in rows} == {age.name}
+
+
+# --------------------------------------------------------------------------- long option lists
+def _collections_of_sizes(sizes):
+    """Collections named "Size <n>" holding n published programmes each (one programme may be in many)."""
+    programmes = [ProgrammeFactory() for _ in range(max(sizes))]
+    collections = []
+    for number, size in enumerate(sizes):
+        collection = CollectionFactory(name=f"Size {size:02} ({number})", order=number)
+        collection.programmes.set(programmes[:size])
+        collections.append(collection)
+    return collections
+
+
+def test_home_shows_the_largest_collections_and_links_to_all(client):
+    _collections_of_sizes(range(1, 16))  # 15 collections of 1 to 15 programmes
+
+    response = client.get("/")
+
+    shown = [collection.name for collection in response.context["collections"]]
+    assert len(shown) == 12
+    assert "Size 01 (0)" not in shown and "Size 15 (14)" in shown
+    assert shown == sorted(shown)  # in the collections' own order (here by size)
+    assert 'href="/collections/">See all collections</a>' in response.content.decode()
+
+
+def test_home_lists_every_collection_without_a_link_when_few(client):
+    _collections_of_sizes([3, 1])
+
+    response = client.get("/")
+
+    assert len(response.context["collections"]) == 2
+    assert "See all collections" not in response.content.decode()
+
+
+def test_list_collection_filter_shows_the_20_largest_and_any_ticked(client):
+    collections = _collections_of_sizes(range(1, 26))  # 25 collections
+    smallest = collections[0]
+
+    response = client.get(LIST, {"collection": smallest.slug})
+
+    facet = next(f for f in response.context["facets"] if f.param == "collection")
+    names = [option.label for option in facet.options]
+    assert len(names) == 21  # the 20 largest, and the one ticked
+    assert smallest.name in names and "Size 02 (1)" not in names
+    content = response.content.decode()
+    assert "4 more give results" in content
+    assert 'href="/collections/">See all collections</a>' in content
+
+
+def test_home_and_list_query_counts_do_not_grow_with_collections(client):
+    _collections_of_sizes([2, 1])
+    home, listing = count_queries(client, "/"), count_queries(client, LIST)
+    _collections_of_sizes(range(1, 30))
+
+    assert count_queries(client, "/") == home
+    assert count_queries(client, LIST) == listing
+
+
+def test_list_pagination_links_the_ends_and_pages_near_the_current_one_only(client, monkeypatch):
+    from catalogue import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    for n in range(12):
+        ProgrammeFactory(name=f"Programme {n:02}")
+
+    content = client.get(LIST, {"page": 6, "sort": "name"}).content.decode()
+
+    linked = re.findall(r'aria-label="Page (\d+)"', content)
+    assert linked == ["1", "4", "5", "6", "7", "8", "12"]
+    assert content.count("govuk-pagination__item--ellipses") == 2
+    assert 'href="?page=7&amp;sort=name" rel="next"' in content  # the other parameters kept

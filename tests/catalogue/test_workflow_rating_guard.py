@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue import workflow
@@ -266,7 +268,7 @@ def test_compare_and_csv_give_the_note_while_the_rating_differs(client):
 
     compare = client.get(reverse("catalogue:programme-compare") + f"?p={differs.slug}&p={agrees.slug}")
     rows = csv.DictReader(
-        io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").content.decode("utf-8-sig"))
+        io.StringIO(client.get(reverse("catalogue:programme-list") + "?format=csv").getvalue().decode("utf-8-sig"))
     )
 
     assert NOTE in compare.content.decode()
@@ -275,6 +277,55 @@ def test_compare_and_csv_give_the_note_while_the_rating_differs(client):
         "Differs": NOTE,
         "Agrees": "",
     }
+
+
+def test_programme_cards_give_the_note_while_the_rating_differs(client):
+    ProgrammeFactory(name="Differs", rating_difference_note=NOTE, computed_evidence_rating="NL2")
+    ProgrammeFactory(name="Agrees", rating_difference_note="An old note.", computed_evidence_rating="3")
+
+    html = client.get(reverse("catalogue:programme-list")).content.decode()
+
+    assert f"Not the rating the recorded studies support: {NOTE}" in html
+    assert "An old note." not in html
+
+
+def test_programme_cards_show_the_note_for_the_same_queries_on_1_or_20_cards(client, django_assert_num_queries):
+    # The note is a column for_listing() already loads: showing it costs no query per card.
+    ProgrammeFactory(name="Differs 0", rating_difference_note=NOTE, computed_evidence_rating="NL2")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("catalogue:programme-list"))
+    for n in range(1, 20):
+        ProgrammeFactory(name=f"Differs {n}", rating_difference_note=NOTE, computed_evidence_rating="NL2")
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(reverse("catalogue:programme-list")).content.decode()
+
+    assert html.count(NOTE) == 20
+
+
+def test_changes_feed_and_its_json_twin_give_the_note_for_the_rating_the_programme_carries(client):
+    differs = ProgrammeFactory(name="Differs", rating_difference_note=NOTE, computed_evidence_rating="NL2")
+    agrees = ProgrammeFactory(name="Agrees", rating_difference_note="An old note.", computed_evidence_rating="3")
+    for programme in (differs, agrees):
+        PublicationEvent.objects.create(
+            programme=programme, change_note="First published.", evidence_rating_after="3", cost_rating_after="NA"
+        )
+    PublicationEvent.objects.create(
+        programme=differs, change_note="Rating was 2 then.", evidence_rating_after="2", cost_rating_after="NA"
+    )
+
+    content = client.get("/feeds/changes/").content.decode()
+    api = client.get("/api/v1/changes/").json()["results"]
+
+    assert content.count(f"Why this rating differs from what the recorded studies support: {NOTE}") == 1
+    assert "An old note." not in content
+    assert sorted(
+        (row["programme"]["name"], row["evidence_rating_after"], row["rating_difference_note"]) for row in api
+    ) == [
+        ("Agrees", "3", ""),
+        ("Differs", "2", ""),
+        ("Differs", "3", NOTE),
+    ]
 
 
 def test_changelist_finds_differing_ratings_with_no_note_why(analyst_client):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalogue.models import Programme
+from catalogue.workflow import record_first_publications
 
 
 class Command(BaseCommand):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                 f"The catalogue already holds {existing} programmes, so the real data was not reloaded "
                 "and your local edits are kept. To reload it: .venv/bin/python manage.py load_real_data --force"
             )
+            # A catalogue loaded before first publications were recorded gets them now (nothing else changes).
+            if recorded := record_first_publications():
+                self.stdout.write(f"Recorded the first publication of {recorded} published records for the feeds.")
             return
         fixtures = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
         with transaction.atomic():
@@ -39,6 +43,8 @@ class Command(BaseCommand):
             # loaddata writes rows raw, skipping save(): derive what save() and the admin would have.
             call_command("recompute_evidence", verbosity=options["verbosity"])
             call_command("rebuild_search_index", verbosity=options["verbosity"])
+            # The real pages arrive published: their first publication, on its real date, starts the feeds.
+            record_first_publications()
             # A baseline history record per row, so an analyst's first edit shows what it changed.
             call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(f"Loaded the real data: {Programme.objects.count()} programmes.")

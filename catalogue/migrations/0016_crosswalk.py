@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0014_finding_reported_effect_size'),
+        ('catalogue', '0015_publication_note_design_not_stated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
