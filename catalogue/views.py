@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from . import display, presenters
 from .exports import programmes_csv_response
@@ -47,12 +47,17 @@ def home(request):
 
 
 def programme_list(request):
+    canonical = _without_empty_values(request)
+    if canonical is not None:
+        return redirect(canonical)
     filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
     if request.GET.get("format") == "csv":
         return programmes_csv_response(filterset.qs.for_csv(), request)
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     problems = [*filterset.problems, *_page_problems(request.GET.get("page"), page)]
-    context = {"filterset": filterset, "page": page, "facets": filterset.facets(), "problems": problems}
+    # A group with no option to show is left out, rather than opening empty.
+    facets = [facet for facet in filterset.facets() if facet.options]
+    context = {"filterset": filterset, "page": page, "facets": facets, "problems": problems}
     return render(request, "catalogue/programme_list.html", context)
 
 
@@ -114,6 +119,18 @@ def collection_export(request, slug):
 def _published_programmes():
     """Counts on collections include only what the public can open."""
     return Q(programmes__status=PublicationStatus.PUBLISHED)
+
+
+def _without_empty_values(request) -> str | None:
+    """The list's address without empty parameters (`?q=&uk_provision=` from a form left blank), or None
+    when there are none: one canonical URL per result set, for sharing, caching and analytics."""
+    if all(value.strip() for _key, values in request.GET.lists() for value in values):
+        return None
+    kept = request.GET.copy()
+    for key, values in request.GET.lists():
+        kept.setlist(key, [value for value in values if value.strip()])
+    query = kept.urlencode()
+    return f"{request.path}?{query}" if query else request.path
 
 
 def _page_problems(requested, page) -> list[Problem]:
