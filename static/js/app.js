@@ -18,3 +18,30 @@ document.body.classList.add('govuk-frontend-supported')
 // error summary, exit this page, file upload, notification banner, password
 // input, radios, service navigation, skip link, tabs).
 initAll()
+
+// The filter form leaves out fields left empty ("Any", a blank search), so the address it gives is the
+// canonical one (without JavaScript the server redirects there instead). Fields are disabled only for
+// the submission: coming back to the page (back button, page cache) enables them again.
+const filterForm = document.getElementById('filter-form')
+if (filterForm) {
+  filterForm.addEventListener('submit', () => {
+    for (const field of filterForm.elements) {
+      if (field.name && !field.disabled && field.value.trim() === '' && (field.type !== 'radio' || field.checked)) {
+        field.disabled = true
+        field.dataset.appEmpty = 'true'
+      }
+    }
+  })
+  window.addEventListener('pageshow', () => {
+    for (const field of filterForm.querySelectorAll('[data-app-empty]')) {
+      field.disabled = false
+      delete field.dataset.appEmpty
+    }
+  })
+}
+
+// "Print or save as PDF" buttons (the commissioning pack): hidden until this script can make them work.
+for (const button of document.querySelectorAll('[data-app-print]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}
