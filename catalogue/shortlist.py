@@ -10,6 +10,7 @@ page they get sets no cookie and does not vary on one, so it stays cacheable for
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.validators import slug_re
 from django.utils.functional import cached_property
 
 from .models import Programme
@@ -41,7 +42,9 @@ def _store(request, slugs: list[str]) -> None:
 
 
 def clean_slug(value) -> str:
-    return (value or "").strip()[:MAX_SLUG_LENGTH]
+    """The value if it could be a programme's slug, else "" (never looked up: PostgreSQL refuses a NUL byte)."""
+    value = (value or "").strip()
+    return value if len(value) <= MAX_SLUG_LENGTH and slug_re.match(value) else ""
 
 
 class Shortlist:
@@ -86,7 +89,8 @@ class Shortlist:
 
 def add(request, slug: str) -> tuple[bool, str]:
     """Add a published programme by slug: (whether it was added, what to tell the user)."""
-    programme = Programme.objects.published().filter(slug=clean_slug(slug)).only("name", "slug").first()
+    slug = clean_slug(slug)
+    programme = Programme.objects.published().filter(slug=slug).only("name", "slug").first() if slug else None
     if programme is None:
         return False, "We could not find that programme, so your shortlist has not changed."
     slugs = Shortlist(request).slugs

@@ -38,10 +38,10 @@ def add(client, programme, **extra):
 def test_add_keeps_the_slug_in_the_session_and_redirects_back(client):
     programme = ProgrammeFactory(name="Child First")
 
-    response = client.post(ADD, {"slug": "child-first", "next": f"{LIST}?q=child"})
+    response = client.post(ADD, {"slug": "child-first", "next": f"{LIST}?sort=cost"})
 
     assert response.status_code == 302
-    assert response.url == f"{LIST}?q=child"
+    assert response.url == f"{LIST}?sort=cost"
     assert stored(client) == ["child-first"]
     page = client.get(response.url)
     assert "Child First has been added to your shortlist." in text(page)
