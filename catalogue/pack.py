@@ -12,12 +12,14 @@ from django.utils.text import capfirst
 
 from . import display, presenters
 from .choices import PractitionerLevel
-from .costs import COST_RATING_CAVEAT, CostInputs
+from .costs import CostInputs
 from .evidence import Explanation, explain
 
 Row = presenters.Row
 # The programme page's characteristic rows the pack prints under its own "UK evidence" heading.
 UK_ROWS = ("UK provision", "UK evaluation")
+# Delivery rows the cost inputs already print.
+COST_INPUT_LABELS = ("Sessions", "Session length")
 # A study's facts the pack prints beside its citation (its outcomes are in the pack's outcome table).
 STUDY_ROWS = ("Design", "Country", "Sample", "Study rating")
 
@@ -57,10 +59,10 @@ def cost_input_rows(programme) -> list[Row]:
             ("Sessions", _count(programme.sessions)),
             ("Session length", dict(presenters.delivery_rows(programme)).get("Session length")),
             ("Practitioners per session", _count(programme.practitioners_per_session)),
-            ("Practitioner qualification level", _level(programme.practitioner_level)),
-            ("Training per practitioner", _hours(programme.training_hours)),
-            ("Supervisor qualification level", _level(programme.supervisor_level)),
-            ("Training per supervisor", _hours(programme.supervisor_training_hours)),
+            ("Practitioner level", _level(programme.practitioner_level)),
+            ("Practitioner training", _hours(programme.training_hours)),
+            ("Supervisor level", _level(programme.supervisor_level)),
+            ("Supervisor training", _hours(programme.supervisor_training_hours)),
             ("Supervision per family", _hours(programme.supervision_hours_per_family)),
             ("Licence", licence or None),
         ]
@@ -101,7 +103,6 @@ class PackPage:
     programme: object
     ratings: list[Row]
     explanation: Explanation | None
-    cost_caveat: str
     cost_inputs: list[Row]
     can_estimate: bool
     child_outcomes: list[tuple[str, list[PackFinding]]]
@@ -115,6 +116,7 @@ class PackPage:
 def pack_page(programme) -> PackPage:
     child, family = display.outcomes_by_domain(programme)
     characteristics = presenters.characteristic_rows(programme)
+    delivery = _one_unstated_row(presenters.delivery_rows(programme), presenters.requirement_rows(programme))
     # The programme page's rating rows without the dates (the pack prints "last reviewed" once, by the name)
     # and without the link to the page's own "why this rating differs" note: the pack prints the note.
     ratings = [row for row in presenters.rating_rows(programme) if row[0] not in ("Published", "Last reviewed")]
@@ -135,13 +137,12 @@ def pack_page(programme) -> PackPage:
         programme=programme,
         ratings=ratings,
         explanation=explain(programme.evidence_rating, programme.assessment, programme.rating_difference_note),
-        cost_caveat=COST_RATING_CAVEAT,
         cost_inputs=cost_input_rows(programme),
         can_estimate=not CostInputs.from_programme(programme).missing_for_estimate(),
         child_outcomes=[(group.label, [pack_finding(f) for f in group.findings]) for group in child],
         family_outcomes=[pack_finding(f) for f in family],
         characteristics=[row for row in characteristics if row[0] not in UK_ROWS],
         uk_evidence=[row for row in characteristics if row[0] in UK_ROWS],
-        delivery=_one_unstated_row(presenters.delivery_rows(programme), presenters.requirement_rows(programme)),
+        delivery=[row for row in delivery if row[0] not in COST_INPUT_LABELS],
         studies=study_rows,
     )

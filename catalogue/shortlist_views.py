@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import pack, shortlist
+from .costs import COST_RATING_CAVEAT
 from .exports import programmes_csv_response
 from .forms import MAX_COMPARED, MIN_COMPARED
 from .models import Programme
@@ -94,5 +95,9 @@ def shortlist_export(request):
 def shortlist_pack(request):
     """The commissioning pack: one printable page per shortlisted programme, a summary of the evidence."""
     programmes = shortlist.Shortlist(request).programmes(Programme.objects.published().for_detail())
-    context = {"pages": [pack.pack_page(programme) for programme in programmes], "today": timezone.localdate()}
+    context = {
+        "pages": [pack.pack_page(programme) for programme in programmes],
+        "today": timezone.localdate(),
+        "cost_caveat": COST_RATING_CAVEAT,
+    }
     return render(request, "catalogue/shortlist_pack.html", context)

@@ -123,6 +123,7 @@ def test_a_search_with_no_results_shows_no_empty_groups_and_no_download(client, 
 
     assert "0 programmes" in page
     assert 'class="govuk-details app-facet"' not in page
+    assert "Apply filters" not in page
     assert "Download these results" not in page
 
 

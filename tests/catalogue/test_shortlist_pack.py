@@ -92,7 +92,7 @@ def test_pack_has_one_page_per_programme_with_what_a_commissioner_needs(client):
     # cost rating and the local estimate's inputs
     assert "Over £2,000 per child or family" in page
     assert "Estimated unit cost: £2,500.00 per child or family" in page
-    assert "1 to 1.50 hours" in page and "High – postgraduate" in page and "40 hours" in page
+    assert "1 to 1.50 hours" in page and "High – postgraduate" in page and "Practitioner training" in page
     # outcomes with improvement index and range
     assert "+19, plausible range +4 to +31" in page
     assert "40.9-percentage-point increase in the proportion securely attached" in page
