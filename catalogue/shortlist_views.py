@@ -12,6 +12,7 @@ would set a CSRF cookie on every public page and make them all uncacheable. The 
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -78,6 +79,7 @@ def shortlist_page(request):
     context = {
         "programmes": programmes,
         "max_shortlisted": shortlist.MAX_SHORTLISTED,
+        "keep_days": settings.SESSION_COOKIE_AGE // 86400,
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,
         "compare_all": MIN_COMPARED <= len(programmes) <= MAX_COMPARED,

@@ -213,6 +213,7 @@ def test_shortlist_page_lists_links_and_compares(client):
 
     assert page.index("Bravo") < page.index("Alpha") < page.index("Charlie")
     assert "3 programmes on your shortlist" in page
+    assert "kept in this browser for 14 days" in page
     assert f"{reverse('catalogue:programme-compare')}?p=bravo&amp;p=alpha&amp;p=charlie" in page
     assert reverse("catalogue:shortlist-pack") in page
     assert EXPORT in page
