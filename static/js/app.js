@@ -19,13 +19,12 @@ document.body.classList.add('govuk-frontend-supported')
 // input, radios, service navigation, skip link, tabs).
 initAll()
 
-// The filter form leaves out fields left empty ("Any", a blank search), so the address it gives is the
-// canonical one (without JavaScript the server redirects there instead). Fields are disabled only for
-// the submission: coming back to the page (back button, page cache) enables them again.
-const filterForm = document.getElementById('filter-form')
-if (filterForm) {
-  filterForm.addEventListener('submit', () => {
-    for (const field of filterForm.elements) {
+// Search and filter forms leave out fields left empty ("Any", a blank search), so the address they give
+// is the canonical one (without JavaScript the list redirects there instead). Fields are disabled only
+// for the submission: coming back to the page (back button, page cache) enables them again.
+for (const form of document.querySelectorAll('form[role="search"][method="get"]')) {
+  form.addEventListener('submit', () => {
+    for (const field of form.elements) {
       if (field.name && !field.disabled && field.value.trim() === '' && (field.type !== 'radio' || field.checked)) {
         field.disabled = true
         field.dataset.appEmpty = 'true'
@@ -33,7 +32,7 @@ if (filterForm) {
     }
   })
   window.addEventListener('pageshow', () => {
-    for (const field of filterForm.querySelectorAll('[data-app-empty]')) {
+    for (const field of form.querySelectorAll('[data-app-empty]')) {
       field.disabled = false
       delete field.dataset.appEmpty
     }

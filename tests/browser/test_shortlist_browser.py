@@ -104,6 +104,15 @@ def test_filter_form_with_javascript_sends_no_empty_parameters(page, catalogue):
     assert page.get_by_label("Search programmes").is_enabled()
 
 
+def test_home_search_left_blank_asks_for_the_canonical_list_address(page, catalogue):
+    page.goto("/")
+    with page.expect_request(lambda request: "/programmes/" in request.url) as sent:
+        page.get_by_role("button", name="Search").click()
+
+    # A form with no field left to send still ends its address with "?": the list treats it as no query.
+    assert "q=" not in sent.value.url
+
+
 @pytest.mark.parametrize(
     "path",
     [
