@@ -259,3 +259,25 @@ def test_shortlist_page_and_csv_query_counts_do_not_grow_with_the_shortlist(clie
         add(client, programme)
 
     assert count_queries(client, url) == one
+
+
+def test_a_draft_preview_offers_no_shortlist_button(analyst_client):
+    draft = ProgrammeFactory(name="Draft", status=PublicationStatus.DRAFT)
+
+    page = text(analyst_client.get(draft.get_absolute_url()))
+
+    assert "Draft" in page
+    assert "Add to shortlist" not in page
+
+
+def test_list_query_count_does_not_grow_with_the_shortlist(client):
+    programmes = ProgrammeFactory.create_batch(10)
+    add(client, programmes[0])
+    one = count_queries(client, LIST)
+    for programme in programmes[1:]:
+        add(client, programme)
+
+    page = text(client.get(LIST))
+
+    assert count_queries(client, LIST) == one
+    assert page.count("Remove from shortlist") == 10
