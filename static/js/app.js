@@ -58,6 +58,8 @@ shortlistStatusParent.append(shortlistStatus)
 function enhanceShortlistForm (form) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
+    if (form.dataset.appBusy) return // a second click while the first is on its way
+    form.dataset.appBusy = 'true'
     const slug = form.elements.slug.value
     let fresh
     try {
