@@ -106,6 +106,7 @@ class Option:
     label: str
     count: int = 0
     checked: bool = False
+    disabled: bool = False  # gives no results with the other filters, but its group has a selection
 
 
 @dataclass
@@ -341,6 +342,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             )
             for value, label in MIN_EVIDENCE_CHOICES
         ]
+        facets["evidence"].extra = without_dead_ends(facets["evidence"].extra, active=facets["evidence"].is_active)
         return list(facets.values())
 
     def _facet(self, param, counts) -> Facet:
@@ -348,11 +350,10 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         options = [
             Option(value, label, counts.get(value, 0), value in selected) for value, label in self.choices_for(param)
         ]
-        if param not in ("evidence", "cost", "domain", "uk_provision", "uk_evaluation"):
-            # Long lists show only options that would give results (or are ticked).
-            options = [o for o in options if o.count or o.checked]
+        # The minimum-rating radios belong to the evidence group: choosing one is a selection in it.
+        active = bool(selected) or (param == "evidence" and bool(self.data.get("min_evidence")))
         multiple = param not in ("uk_provision", "uk_evaluation")
-        return Facet(param, FACET_LEGENDS[param], options, multiple=multiple)
+        return Facet(param, FACET_LEGENDS[param], without_dead_ends(options, active=active), multiple=multiple)
 
     def active_filters(self) -> list[tuple[str, str, str]]:
         """(filter, option label, query string without it) for each applied filter value."""
@@ -368,6 +369,17 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                 else:
                     tags.append((FACET_LEGENDS[param], labels[param].get(value, value), remaining.urlencode()))
         return tags
+
+
+def without_dead_ends(options: list[Option], *, active: bool) -> list[Option]:
+    """One rule for options that would give no results, in every group: hidden, unless the group has a
+    selection, when they stay in place disabled with their "(0)", so the list of options does not
+    reshuffle under the reader's choice. A ticked option always stays, and can be unticked."""
+    if not active:
+        return [option for option in options if option.count or option.checked]
+    for option in options:
+        option.disabled = not option.count and not option.checked
+    return options
 
 
 def count_programmes_by(param, programme_ids) -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import shortlist_views, views
 from .opendata import views as data_views
 
 app_name = "catalogue"
@@ -19,6 +19,11 @@ urlpatterns = [
     path("collections/", views.collection_list, name="collection-list"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
     path("collections/<slug:slug>/export.csv", views.collection_export, name="collection-export"),
+    path("shortlist/", shortlist_views.shortlist_page, name="shortlist"),
+    path("shortlist/add/", shortlist_views.shortlist_add, name="shortlist-add"),
+    path("shortlist/remove/", shortlist_views.shortlist_remove, name="shortlist-remove"),
+    path("shortlist/export.csv", shortlist_views.shortlist_export, name="shortlist-export"),
+    path("shortlist/pack/", shortlist_views.shortlist_pack, name="shortlist-pack"),
     path("data/", data_views.data_page, name="data"),
     path("data/evidence-guidebook-open-data.zip", data_views.data_download, name="data-download"),
     path("data/evidence-guidebook-open-data.sha256", data_views.data_checksum, name="data-checksum"),

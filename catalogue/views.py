@@ -5,7 +5,7 @@ import csv
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -58,12 +58,17 @@ def home(request):
 
 
 def programme_list(request):
+    canonical = _without_empty_values(request)
+    if canonical is not None:
+        return redirect(canonical)
     filterset = ProgrammeFilterSet(request.GET, queryset=Programme.objects.published())
     if request.GET.get("format") == "csv":
         return programmes_csv_response(filterset.qs.for_csv(), request)
     page = Paginator(filterset.qs.for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     problems = [*filterset.problems, *page_problems(request.GET.get("page"), page)]
-    facets, collections_not_shown = cap_collection_facet(filterset.facets(), FACET_OPTIONS_SHOWN)
+    # A group with no option to show is left out, rather than opening empty.
+    shown = [facet for facet in filterset.facets() if facet.options]
+    facets, collections_not_shown = cap_collection_facet(shown, FACET_OPTIONS_SHOWN)
     context = {
         "filterset": filterset,
         "page": page,
@@ -208,6 +213,18 @@ def cap_collection_facet(facets, limit: int):
         left_out = len(facet.options) - len(kept)
         facet.options = kept
     return facets, left_out
+
+
+def _without_empty_values(request) -> str | None:
+    """The list's address without empty parameters (`?q=&uk_provision=` from a form left blank), or None
+    when there are none: one canonical URL per result set, for sharing, caching and analytics."""
+    if all(value.strip() for _key, values in request.GET.lists() for value in values):
+        return None
+    kept = request.GET.copy()
+    for key, values in request.GET.lists():
+        kept.setlist(key, [value for value in values if value.strip()])
+    query = kept.urlencode()
+    return f"{request.path}?{query}" if query else request.path
 
 
 def page_problems(requested, page) -> list[Problem]:

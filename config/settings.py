@@ -131,6 +131,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The visitor's shortlist in the header and on programme cards (read only when shown).
+                "catalogue.shortlist.context",
                 "django.template.context_processors.csp",
             ],
         },
@@ -250,6 +252,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Lax (Django's default, stated so nobody loosens it unawares): the shortlist's add and remove forms carry
+# no CSRF token, so public pages stay cacheable; a POST from another site then carries no session.
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -40,6 +40,8 @@ def test_pages_with_a_parent_include_the_breadcrumb_partial():
         "catalogue/programme_compare.html",
         "catalogue/programme_detail.html",
         "catalogue/programme_updates.html",
+        "catalogue/shortlist.html",
+        "catalogue/shortlist_pack.html",
         "pages/_guidance.html",
         "pages/about.html",
         "pages/accessibility.html",
