@@ -113,13 +113,17 @@ class PackPage:
     studies: list[tuple[object, list[Row]]]
 
 
+PACK_RATING_ROWS = ("Evidence rating", "Cost rating", "Assessed in")
+
+
 def pack_page(programme) -> PackPage:
     child, family = display.outcomes_by_domain(programme)
     characteristics = presenters.characteristic_rows(programme)
     delivery = _one_unstated_row(presenters.delivery_rows(programme), presenters.requirement_rows(programme))
-    # The programme page's rating rows without the dates (the pack prints "last reviewed" once, by the name)
-    # and without the link to the page's own "why this rating differs" note: the pack prints the note.
-    ratings = [row for row in presenters.rating_rows(programme) if row[0] not in ("Published", "Last reviewed")]
+    # The programme page's key facts about its ratings, without the dates (the pack prints "last reviewed"
+    # once, by the name) and without the link to the page's own "why this rating differs" note: the pack
+    # prints the note. Who it is for and UK evidence have their own sections in the pack.
+    ratings = [row for row in presenters.key_fact_rows(programme) if row[0] in PACK_RATING_ROWS]
     if programme.evidence_level is not None:
         ratings[0] = (
             "Evidence rating",

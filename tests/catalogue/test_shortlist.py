@@ -246,7 +246,7 @@ def test_csv_has_the_shortlisted_programmes_in_order(client):
 
     response = client.get(EXPORT)
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert [row["Name"] for row in rows] == ["Bravo", "Alpha"]
 
