@@ -19,6 +19,8 @@ from django.http import QueryDict
 from .models import (
     EVIDENCE_LEVEL_CODES,
     AgeGroup,
+    Clearinghouse,
+    ClearinghouseRating,
     Collection,
     CostRating,
     Country,
@@ -67,6 +69,8 @@ LOOKUP_FACETS = {
     "setting": (("settings", "other_settings"), Setting, "Setting"),
     "country": (("countries",), Country, "Country where implemented"),
     "collection": (("collections",), Collection, "Collection"),
+    # Another clearinghouse has rated the programme (catalogue/models/crosswalk.py), whatever its grade.
+    "rated_by": (("clearinghouse_ratings__grade__clearinghouse",), Clearinghouse, "Rated by another clearinghouse"),
 }
 # The order filters appear in on the page.
 FACET_ORDER = [
@@ -82,6 +86,7 @@ FACET_ORDER = [
     "uk_evaluation",
     "country",
     "collection",
+    "rated_by",
 ]
 FACET_LEGENDS = {
     "evidence": "Evidence rating",
@@ -136,6 +141,22 @@ def headline_findings():
     return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
 
 
+def programme_domain_rows(programme_ids):
+    """(programme, domain) pairs, once each, for the headline findings of `programme_ids`.
+
+    `programme_ids` is a values("pk") queryset (or a list of ids). The rows are dicts with the keys
+    "programme" and "domain": the same definition the domain filter and its counts use, so the
+    evidence-gap map and the list agree.
+    """
+    return (
+        headline_findings()
+        .filter(study__programme__in=programme_ids)
+        .values(programme=F("study__programme"), domain=F("outcome__domain"))
+        .distinct()
+        .order_by()
+    )
+
+
 class ProgrammeFilterSet(django_filters.FilterSet):
     """Search, filter and sort published programmes from the query string."""
 
@@ -153,6 +174,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
     uk_evaluation = django_filters.ChoiceFilter(choices=YES_NO_CHOICES, method="filter_yes_no")
     country = django_filters.MultipleChoiceFilter(method="filter_lookup")
     collection = django_filters.MultipleChoiceFilter(method="filter_lookup")
+    rated_by = django_filters.MultipleChoiceFilter(method="filter_lookup")
 
     class Meta:
         model = Programme
@@ -381,6 +403,13 @@ def count_programmes_by(param, programme_ids) -> dict[str, int]:
             .filter(study__programme__in=programme_ids)
             .values_list(key)
             .annotate(n=Count("study__programme", distinct=True))
+        )
+        return dict(rows)
+    if param == "rated_by":
+        rows = (
+            ClearinghouseRating.objects.filter(programme__in=programme_ids)
+            .values_list("grade__clearinghouse__slug")
+            .annotate(n=Count("programme", distinct=True))
         )
         return dict(rows)
     relations, model, _ = LOOKUP_FACETS[param]

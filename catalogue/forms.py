@@ -43,5 +43,10 @@ class CompareSelection:
             )
 
     @property
+    def has_clearinghouse_ratings(self) -> bool:
+        """Whether any compared programme has another clearinghouse's rating (read from the prefetch)."""
+        return any(programme.clearinghouse_ratings.all() for programme in self.programmes)
+
+    @property
     def can_compare(self) -> bool:
         return len(self.programmes) >= MIN_COMPARED

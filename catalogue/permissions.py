@@ -1,12 +1,13 @@
 """What the public sees changes only through a publisher: which public record a row appears on.
 
 Every row an analyst can open in the admin either stands on its own or is shown on a public page:
-a published programme shows its studies, publications, findings and theory of change; a
-collection, a lookup (age group, setting, country…) or an outcome is shown by the published
-programmes that use it; a published review shows its analyses, rows, included studies and
-risk-of-bias judgements (registered by `reviews.permissions`, since the catalogue never imports
-reviews). `public_record(obj)` names that page's record, and only a user who may publish that
-record may change or delete the row. The admin reads these three functions and nothing else.
+a published programme shows its studies, publications, findings, theory of change and other
+clearinghouses' ratings; a clearinghouse and its grades, a collection, a lookup (age group,
+setting, country…) or an outcome is shown by the published programmes that use it; a published
+review shows its analyses, rows, included studies and risk-of-bias judgements (registered by
+`reviews.permissions`, since the catalogue never imports reviews). `public_record(obj)` names that
+page's record, and only a user who may publish that record may change or delete the row. The
+admin reads these three functions and nothing else.
 """
 
 from collections.abc import Callable
@@ -15,6 +16,9 @@ from django.db.models import Model, Q
 
 from .models import (
     AgeGroup,
+    Clearinghouse,
+    ClearinghouseGrade,
+    ClearinghouseRating,
     Collection,
     Country,
     DeliveryModel,
@@ -101,9 +105,20 @@ def _evidence_row(row):
     return _study(row.study) if row.study_id else None
 
 
-@shown_by(TheoryOfChangeStep, SourceClassification)
+@shown_by(TheoryOfChangeStep, SourceClassification, ClearinghouseRating)
 def _programme_row(row):
     return _programme(row.programme)
+
+
+@shown_by(Clearinghouse, ClearinghouseGrade)
+def _clearinghouse(row):
+    """A clearinghouse, or a grade of its scale, is shown by the published programmes it rates."""
+    if row.pk is None:
+        return None
+    scope = {"grade__clearinghouse": row} if isinstance(row, Clearinghouse) else {"grade": row}
+    first = ClearinghouseRating.objects.public().filter(**scope).select_related("programme").order_by("programme__name")
+    first = first.first()
+    return first.programme if first else None
 
 
 @shown_by(Collection)

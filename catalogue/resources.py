@@ -1,4 +1,4 @@
-"""Bulk import and export of studies, publications and findings (django-import-export).
+"""Bulk import and export of studies, publications, findings and clearinghouse ratings (django-import-export).
 
 Rows refer to other records by keys an analyst can read: a programme by its slug, a study by
 "<programme slug>/<study number>" (or its citation label for a study only a review cites), an
@@ -18,7 +18,17 @@ from django.db import models as db_models
 from django.utils.formats import sanitize_separators
 from import_export import fields, resources, results, widgets
 
-from .models import Country, Finding, Outcome, Programme, Publication, Study
+from .models import (
+    Clearinghouse,
+    ClearinghouseGrade,
+    ClearinghouseRating,
+    Country,
+    Finding,
+    Outcome,
+    Programme,
+    Publication,
+    Study,
+)
 from .permissions import PUBLISHER_ONLY_EVIDENCE, may_change
 from .services import refresh_derived_data
 
@@ -189,9 +199,11 @@ def key_part(value) -> str:
 
 
 def programme_id_of(obj) -> int | None:
-    """The programme whose page shows `obj` (a study, publication or finding), if any."""
+    """The programme whose page shows `obj` (a study, publication, finding or clearinghouse rating), if any."""
     if obj is None:
         return None
+    if isinstance(obj, ClearinghouseRating):
+        return obj.programme_id
     study = obj if isinstance(obj, Study) else getattr(obj, "study", None)
     return getattr(study, "programme_id", None)
 
@@ -495,3 +507,62 @@ class FindingResource(CatalogueResource):
             "events_c",
         ]
         import_id_fields = ["id"]
+
+
+class ClearinghouseColumn(fields.Field):
+    """The rating's clearinghouse by slug: checked on import, and read by GradeWidget to find the grade
+    on that clearinghouse's scale; the rating itself stores only the grade (which names its clearinghouse)."""
+
+    def __init__(self):
+        super().__init__(attribute="grade__clearinghouse__slug", column_name="clearinghouse")
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        slug = key_part(row.get(self.column_name))
+        if not Clearinghouse.objects.filter(slug=slug).exists():
+            known = ", ".join(f"“{c}”" for c in Clearinghouse.objects.values_list("slug", flat=True))
+            raise ValueError(f"No clearinghouse “{slug}”: use one of {known or 'those added in the admin first'}.")
+
+
+class GradeWidget(widgets.ForeignKeyWidget):
+    """A grade by its label on the row's clearinghouse's scale: a grade of another scale is a row error."""
+
+    def __init__(self):
+        super().__init__(ClearinghouseGrade)
+
+    def clean(self, value, row=None, **kwargs):
+        label = key_part(value)
+        slug = key_part((row or {}).get("clearinghouse"))
+        if not label:
+            return None
+        grades = ClearinghouseGrade.objects.filter(clearinghouse__slug=slug)
+        grade = grades.filter(label__iexact=label).first()
+        if grade is None:
+            scale = ", ".join(f"“{g}”" for g in grades.order_by("rank").values_list("label", flat=True))
+            where = f"the scale of “{slug}”: use one of {scale}" if scale else f"any scale of a clearinghouse “{slug}”"
+            raise ValueError(f"“{label}” is not a grade on {where}.")
+        return grade
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.label
+
+
+class ClearinghouseRatingResource(CatalogueResource):
+    programme = fields.Field("programme", "programme", KeyWidget(Programme, "slug"))
+    clearinghouse = ClearinghouseColumn()
+    grade = fields.Field("grade", "grade", GradeWidget())
+
+    class Meta(CatalogueResource.Meta):
+        model = ClearinghouseRating
+        fields = [
+            "programme",
+            "clearinghouse",
+            "grade",
+            "applies_to",
+            "rated_on",
+            "source_title",
+            "source_url",
+            "source_read_on",
+            "order",
+        ]
+        # One clearinghouse grade per programme and outcome or population (the model's unique rule).
+        import_id_fields = ["programme", "grade", "applies_to"]

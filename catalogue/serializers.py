@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
+    ClearinghouseRating,
     Collection,
     EvidenceLevel,
     Finding,
@@ -181,6 +182,40 @@ class SourceClassificationSerializer(ApiModelSerializer):
         ]
 
 
+class ClearinghouseRatingSerializer(ApiModelSerializer):
+    """Another clearinghouse's grade of the programme, in its own words on its own scale: never converted
+    into our evidence rating or into another clearinghouse's scale."""
+
+    clearinghouse = serializers.CharField(source="grade.clearinghouse.name", help_text="The clearinghouse's name.")
+    clearinghouse_slug = serializers.CharField(
+        source="grade.clearinghouse.slug", help_text="As the programme list's `rated_by` filter takes it."
+    )
+    clearinghouse_website = serializers.URLField(source="grade.clearinghouse.website")
+    grade = serializers.CharField(source="grade.label", help_text="Exactly as the clearinghouse prints it.")
+    grade_meaning = serializers.CharField(
+        source="grade.meaning", help_text="What the clearinghouse says the grade means, in our words; may be empty."
+    )
+    grade_rank = serializers.IntegerField(
+        source="grade.rank", help_text="Its place on that clearinghouse's own scale (1 = its strongest grade)."
+    )
+
+    class Meta:
+        model = ClearinghouseRating
+        fields = [
+            "clearinghouse",
+            "clearinghouse_slug",
+            "clearinghouse_website",
+            "grade",
+            "grade_meaning",
+            "grade_rank",
+            "applies_to",
+            "rated_on",
+            "source_title",
+            "source_url",
+            "source_read_on",
+        ]
+
+
 class ProgrammeListSerializer(ProgrammeSummarySerializer):
     evidence_rating_label = serializers.SerializerMethodField()
     rating_difference_note = serializers.CharField(
@@ -232,6 +267,9 @@ class ProgrammeDetailSerializer(ProgrammeListSerializer):
     theory_of_change = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     studies = StudySerializer(many=True)
     collections = CollectionSummarySerializer(many=True)
+    clearinghouse_ratings = ClearinghouseRatingSerializer(
+        many=True, help_text="What other clearinghouses say, each in its own words; empty when none is recorded."
+    )
 
     class Meta(ProgrammeListSerializer.Meta):
         fields = [
@@ -275,6 +313,7 @@ class ProgrammeDetailSerializer(ProgrammeListSerializer):
             "contact_url",
             "studies",
             "collections",
+            "clearinghouse_ratings",
         ]
 
 

@@ -1,13 +1,17 @@
 """Public pages. Each view: an optimised queryset, then render."""
 
+import csv
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from . import display, presenters
-from .exports import programmes_csv_response
+from . import display, gaps, presenters
+from .exports import programmes_csv_response, safe_cell
 from .filters import Problem, ProgrammeFilterSet, count_programmes_by
 from .forms import CompareSelection
 from .forms_costs import cost_form_has_errors
@@ -140,6 +144,27 @@ def collection_export(request, slug):
     return programmes_csv_response(collection.programmes.published().for_csv().order_by("name"), request)
 
 
+def evidence_gaps(request):
+    """The evidence-gap map: outcome domains against levels of need or age groups, with the data table."""
+    gap = gaps.gap_map(request.GET)
+    context = {"gap": gap, "axes": gaps.AXES, "filters": _map_filters(gap.filterset), "problems": gap.problems}
+    return render(request, "catalogue/evidence_gaps.html", context)
+
+
+def evidence_gaps_export(request):
+    """The evidence-gap map's data table as CSV, for the same query string as the page."""
+    gap = gaps.gap_map(request.GET)
+    filename = f"evidence-guidebook-evidence-gaps-{timezone.localdate().isoformat()}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+    response.write("\ufeff")  # so Excel reads the text as UTF-8, as the programme CSV does
+    writer = csv.writer(response)
+    for row in gaps.csv_rows(gap, request.build_absolute_uri):
+        writer.writerow([safe_cell(value) for value in row])
+    return response
+
+
 # --------------------------------------------------------------------------- helpers
 def uncached_if(condition, response):
     """Mark a draft preview or a page showing a form error as never to be cached (config/page_cache.py,
@@ -147,6 +172,16 @@ def uncached_if(condition, response):
     if condition:
         add_never_cache_headers(response)
     return response
+
+
+def _map_filters(filterset):
+    """(param, legend, multiple, [(value, label, checked)], any checked) for the map's narrowing filters."""
+    filters = []
+    for param, legend in gaps.filter_legends().items():
+        selected = set(filterset.data.getlist(param))
+        options = [(value, label, value in selected) for value, label in filterset.choices_for(param)]
+        filters.append((param, legend, param != "uk_evaluation", options, bool(selected)))
+    return filters
 
 
 def _published_programmes():

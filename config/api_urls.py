@@ -13,6 +13,7 @@ from rest_framework import routers
 from rest_framework.reverse import reverse
 
 from catalogue.api import views as catalogue_api
+from catalogue.api.gaps import EvidenceGapView
 from reviews import api as reviews_api
 
 app_name = "api"
@@ -23,6 +24,7 @@ class ApiRoot(routers.APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        response.data["evidence-gaps"] = reverse("api:evidence-gaps", request=request)
         response.data["schema"] = reverse("api:schema", request=request)
         response.data["docs"] = reverse("api:docs", request=request)
         return response
@@ -50,6 +52,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from drf-spectacular-sidecar's static files, started by our own script: the CSP stays strict.
     path("docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
+    path("evidence-gaps/", EvidenceGapView.as_view(), name="evidence-gaps"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like an unknown identifier, never an HTML page.
     re_path(r"^[\s\S]*$", not_found),  # any path, a newline in it included

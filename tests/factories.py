@@ -221,3 +221,36 @@ class CountryFactory(_LookupFactory):
 
 
 # ----- end public catalogue
+
+
+# ----- other clearinghouses' ratings (catalogue/models/crosswalk.py)
+class ClearinghouseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Clearinghouse
+
+    name = factory.Sequence(lambda n: f"Clearinghouse {n}")
+    short_name = factory.Sequence(lambda n: f"CH{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.short_name))
+    website = "https://clearinghouse.example.org/"
+    scale_note = "Rates programmes for one purpose on its own scale."
+
+
+class ClearinghouseGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClearinghouseGrade
+
+    clearinghouse = factory.SubFactory(ClearinghouseFactory)
+    label = factory.Sequence(lambda n: f"Grade {n}")
+    rank = factory.Sequence(lambda n: n + 1)
+
+
+class ClearinghouseRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClearinghouseRating
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    grade = factory.SubFactory(ClearinghouseGradeFactory)
+    rated_on = datetime.date(2025, 3, 1)
+    source_title = "The programme's page on the clearinghouse"
+    source_url = "https://clearinghouse.example.org/programmes/1"
+    source_read_on = datetime.date(2026, 11, 30)

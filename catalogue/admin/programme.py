@@ -15,6 +15,7 @@ from ..models import PendingRevision, Programme, PublicationStatus, SourceClassi
 from ..revisions import revision_changes
 from .base import RECORD_FIELDSET, RecordedAdmin, RefreshesDerivedDataAdmin, WideTextInputs
 from .computed import ProgrammeEvidenceAdminMixin, RatingDisagreesFilter
+from .crosswalk import ClearinghouseRatingInline
 from .workflow import PublicationEventInline, WorkflowAdminMixin
 
 
@@ -220,7 +221,7 @@ class ProgrammeAdmin(RefreshesDerivedDataAdmin, ProgrammeEvidenceAdminMixin, Pen
     search_fields = ["name", "acronym", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["age_groups", "levels_of_need", "delivery_models", "settings", "other_settings", "countries"]
-    inlines = [StudyRowInline, SourceClassificationInline, TheoryOfChangeStepInline]
+    inlines = [StudyRowInline, SourceClassificationInline, ClearinghouseRatingInline, TheoryOfChangeStepInline]
     date_hierarchy = "last_reviewed_on"
     fieldsets = [
         (

@@ -8,6 +8,7 @@ fetches what its serializer reads, so a page of 50 rows costs the same few queri
 from django.db.models import Count, F, Prefetch, Q, Subquery
 
 from ..models import (
+    ClearinghouseRating,
     Collection,
     Finding,
     Outcome,
@@ -43,6 +44,7 @@ def programmes_for_detail():
         "collections",
         Prefetch("studies", queryset=studies_in_full()),
         Prefetch("publication_events", queryset=PublicationEvent.objects.order_by("-published_at", "-id")),
+        Prefetch("clearinghouse_ratings", queryset=ClearinghouseRating.objects.for_display()),
     )
 
 

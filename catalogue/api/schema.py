@@ -54,6 +54,7 @@ _LOOKUPS = {
     "country": "Country slug: implemented in this country.",
     "collection": "Collection slug, from /api/v1/collections/.",
     "outcome": "Outcome slug, from /api/v1/outcomes/: a headline finding on this outcome.",
+    "rated_by": "Clearinghouse slug: another clearinghouse has rated the programme, whatever its grade.",
 }
 
 PROGRAMME_FILTER_PARAMETERS = [

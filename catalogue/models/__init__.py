@@ -7,6 +7,7 @@
 - `studies`: studies, publications and findings, the evidence behind a rating.
 - `workflow`: history, pending revisions and the publication log.
 - `classification`: what a source says about a programme's evidence, recorded as the source's words.
+- `crosswalk`: other clearinghouses, their scales, and their grades of a programme, in their own words.
 
 The scales and codes (evidence levels, cost bands, statuses…) live in `catalogue.choices` and are
 re-exported here for code that imports them with the models.
@@ -32,6 +33,7 @@ from .base import (
 )
 from .classification import SourceClassification
 from .collection import Collection
+from .crosswalk import Clearinghouse, ClearinghouseGrade, ClearinghouseRating
 from .programme import Programme
 from .programme_queryset import ProgrammeQuerySet
 from .studies import Finding, Publication, Study, doi_validator
@@ -44,6 +46,9 @@ __all__ = [
     "SHORT_NOTE_LENGTH",
     "AgeGroup",
     "BoundedTextField",
+    "Clearinghouse",
+    "ClearinghouseGrade",
+    "ClearinghouseRating",
     "Collection",
     "Country",
     "DeliveryModel",

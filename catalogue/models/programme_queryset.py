@@ -50,6 +50,9 @@ class ProgrammeQuerySet(models.QuerySet):
     def _finding_model(self):
         return self._study_model()._meta.get_field("findings").related_model
 
+    def _rating_model(self):
+        return self.model._meta.get_field("clearinghouse_ratings").related_model
+
     def for_listing(self):
         """What a summary card on the programme list needs: the ages and levels of need it shows, and what
         sources say about the evidence of a programme we have not rated."""
@@ -63,6 +66,8 @@ class ProgrammeQuerySet(models.QuerySet):
             "countries",
             models.Prefetch("studies", queryset=self._study_model().objects.order_by("number", "pk")),
             models.Prefetch("studies__findings", queryset=self._finding_model().objects.select_related("outcome")),
+            # What other clearinghouses say (catalogue/models/crosswalk.py), with each grade's clearinghouse.
+            models.Prefetch("clearinghouse_ratings", queryset=self._rating_model().objects.for_display()),
         )
 
     def for_csv(self):

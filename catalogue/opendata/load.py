@@ -11,6 +11,9 @@ from collections.abc import Callable
 from django.db import transaction
 
 from ..models import (
+    Clearinghouse,
+    ClearinghouseGrade,
+    ClearinghouseRating,
     Collection,
     Finding,
     Outcome,
@@ -124,3 +127,25 @@ def _collections(rows, context):
     for row in rows:
         collection = Collection.objects.create(**plain_fields(Collection, row))
         collection.programmes.set(Programme.objects.filter(slug__in=row["programmes"]))
+
+
+@loader("clearinghouse_ratings")
+def _clearinghouse_ratings(rows, context):
+    for row in rows:
+        clearinghouse, _ = Clearinghouse.objects.update_or_create(
+            slug=row["clearinghouse"],
+            defaults={
+                "name": row["clearinghouse_name"],
+                "short_name": row["clearinghouse_short_name"],
+                "website": row["clearinghouse_website"],
+                "scale_note": row["clearinghouse_scale_note"],
+                "scale_source_url": row["clearinghouse_scale_source_url"],
+            },
+        )
+        grade, _ = ClearinghouseGrade.objects.update_or_create(
+            clearinghouse=clearinghouse,
+            label=row["grade"],
+            defaults={"meaning": row["grade_meaning"], "rank": row["grade_rank"]},
+        )
+        programme = Programme.objects.get(slug=row["programme"])
+        ClearinghouseRating.objects.create(programme=programme, grade=grade, **plain_fields(ClearinghouseRating, row))

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from ..models import (
     AgeGroup,
+    ClearinghouseRating,
     Collection,
     Country,
     DeliveryModel,
@@ -336,5 +337,68 @@ register(
         _published_collections,
         CollectionRow,
         order=50,
+    )
+)
+
+
+def _ratings_of_published_programmes():
+    return (
+        ClearinghouseRating.objects.public()
+        .select_related("programme", "grade__clearinghouse")
+        .order_by("programme__name", "grade__clearinghouse__order", "grade__clearinghouse__name", "order", "pk")
+    )
+
+
+def _from_clearinghouse(attribute, text, kind=serializers.CharField):
+    return kind(source=f"grade.clearinghouse.{attribute}", help_text=text)
+
+
+ClearinghouseRatingRow = row_serializer(
+    ClearinghouseRating,
+    [
+        "programme",
+        "clearinghouse",
+        "clearinghouse_name",
+        "clearinghouse_short_name",
+        "clearinghouse_website",
+        "clearinghouse_scale_note",
+        "clearinghouse_scale_source_url",
+        "grade",
+        "grade_meaning",
+        "grade_rank",
+        "applies_to",
+        "rated_on",
+        "source_title",
+        "source_url",
+        "source_read_on",
+        "order",
+    ],
+    programme=serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The programme's slug."),
+    clearinghouse=_from_clearinghouse("slug", "The clearinghouse's slug."),
+    clearinghouse_name=_from_clearinghouse("name", "The clearinghouse's full name."),
+    clearinghouse_short_name=_from_clearinghouse("short_name", "Its short name."),
+    clearinghouse_website=_from_clearinghouse("website", "Its home page.", serializers.URLField),
+    clearinghouse_scale_note=_from_clearinghouse("scale_note", "What it rates and how its scale runs, in our words."),
+    clearinghouse_scale_source_url=_from_clearinghouse(
+        "scale_source_url", "The page that defines its grades; may be empty.", serializers.URLField
+    ),
+    grade=serializers.CharField(source="grade.label", help_text="The grade exactly as the clearinghouse prints it."),
+    grade_meaning=serializers.CharField(
+        source="grade.meaning", help_text="What the clearinghouse says the grade means, in our words; may be empty."
+    ),
+    grade_rank=serializers.IntegerField(
+        source="grade.rank",
+        help_text="Its place on that clearinghouse's own scale (1 = strongest); never compare "
+        "ranks across clearinghouses.",
+    ),
+)
+register(
+    Table(
+        "clearinghouse_ratings",
+        "What other clearinghouses say about published programmes: each grade in its own words on its own scale, "
+        "with the page it was read from. Not converted into our evidence ratings.",
+        _ratings_of_published_programmes,
+        ClearinghouseRatingRow,
+        order=60,
     )
 )

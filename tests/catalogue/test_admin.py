@@ -7,7 +7,14 @@ from django.contrib import admin
 from django.urls import reverse
 
 from catalogue.models import Finding, Outcome, Study
-from tests.factories import CollectionFactory, FindingFactory, ProgrammeFactory, PublicationFactory, StudyFactory
+from tests.factories import (
+    ClearinghouseRatingFactory,
+    CollectionFactory,
+    FindingFactory,
+    ProgrammeFactory,
+    PublicationFactory,
+    StudyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +170,7 @@ def test_admin_change_and_history_pages_render_for_analyst(analyst_client, model
     finding = FindingFactory()
     PublicationFactory(study=finding.study)
     CollectionFactory().programmes.add(finding.study.programme)
+    ClearinghouseRatingFactory(programme=finding.study.programme)
     row = model.objects.first()
     name = model._meta.model_name
 

@@ -47,6 +47,7 @@ def programme_form(programme, **overrides):
         "licence_required": "unknown",
         **inline_management("studies"),
         **inline_management("source_classifications"),
+        **inline_management("clearinghouse_ratings"),
         **inline_management("theory_of_change"),
         **inline_management("publication_events"),
     }

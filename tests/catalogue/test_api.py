@@ -83,6 +83,7 @@ def test_api_root_lists_the_endpoints(client):
         "collections",
         "reviews",
         "changes",
+        "evidence-gaps",
         "schema",
         "docs",
     }
@@ -442,14 +443,14 @@ def test_api_refuses_writes(client):
 # --------------------------------------------------------------------------- query budgets
 
 # One query for the count, one for the page, one per prefetched relation.
-# The page's FilterSet first reads its options (6 lookups and the outcomes), then: count, programmes,
+# The page's FilterSet first reads its options (7 lookups and the outcomes), then: count, programmes,
 # age groups, levels of need, source classifications, delivery models; and when the catalogue last
 # changed (Last-Modified).
-PROGRAMME_LIST_QUERIES = 7 + 6 + 1
+PROGRAMME_LIST_QUERIES = 8 + 6 + 1
 # The programme; its 6 lookups, source classifications, theory of change and collections; its studies,
 # their countries, publications, and findings joined to their outcomes; its publications (rating
-# history); Last-Modified.
-PROGRAMME_DETAIL_QUERIES = 16
+# history); other clearinghouses' ratings; Last-Modified.
+PROGRAMME_DETAIL_QUERIES = 17
 
 
 @pytest.mark.parametrize("programmes", [1, 25])

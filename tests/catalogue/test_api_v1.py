@@ -24,7 +24,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
-PROGRAMMES_IN_FULL_QUERIES = 7 + 2 + 4 + 5 + 4 + 1 + 1
+PROGRAMMES_IN_FULL_QUERIES = 8 + 2 + 4 + 6 + 4 + 1 + 1
 
 
 @pytest.fixture
@@ -159,8 +159,9 @@ def test_programmes_in_full_query_count_does_not_grow_with_rows(client, django_a
     for _ in range(programmes):
         _make_studies(1)
 
-    # 7 filter options, count, page, 3 list lookups and source classifications, 5 detail relations,
-    # studies, countries, publications, findings with outcomes, publication events, Last-Modified
+    # 8 filter options (7 lookups, outcomes), count, page, 3 list lookups and source classifications,
+    # 6 detail relations (with other clearinghouses' ratings), studies, countries, publications,
+    # findings with outcomes, publication events, Last-Modified
     with django_assert_num_queries(PROGRAMMES_IN_FULL_QUERIES):
         response = client.get(f"{V1}/programmes-in-full/")
 

@@ -197,6 +197,8 @@ def test_programme_admin_post_sets_cost_rating_from_unit_cost(analyst_client):
         "source_classifications-INITIAL_FORMS": "0",
         "theory_of_change-TOTAL_FORMS": "0",
         "theory_of_change-INITIAL_FORMS": "0",
+        "clearinghouse_ratings-TOTAL_FORMS": "0",
+        "clearinghouse_ratings-INITIAL_FORMS": "0",
     }
 
     response = analyst_client.post(reverse("admin:catalogue_programme_add"), data, follow=True)

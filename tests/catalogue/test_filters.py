@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from catalogue.filters import ProgrammeFilterSet
+from catalogue.filters import ProgrammeFilterSet, programme_domain_rows
 from catalogue.models import OutcomeDomain, Programme, PublicationStatus
 from tests.factories import (
     AgeGroupFactory,
@@ -183,3 +183,18 @@ def test_thousands_of_unknown_values_give_a_short_explanation(catalogue):
     filterset = run("&".join(f"age=x{n}" for n in range(900)) + "&age=infants")
     assert len(filterset.problems) == 10
     assert len(filterset.qs) == 3
+
+
+def test_programme_domain_rows_gives_each_programme_domain_pair_once_from_headline_findings():
+    school = OutcomeFactory(name="Reading", domain=OutcomeDomain.SCHOOL)
+    calm = OutcomeFactory(name="Calm", domain=OutcomeDomain.MENTAL_HEALTH)
+    programme = ProgrammeFactory(name="Both")
+    study = StudyFactory(programme=programme)
+    FindingFactory(study=study, outcome=school)
+    FindingFactory(study=study, outcome=school)  # a second finding in the same domain: still one pair
+    FindingFactory(study=study, outcome=calm, is_headline=False)
+    other = ProgrammeFactory(name="Other")
+    FindingFactory(study=StudyFactory(programme=other), outcome=calm)
+
+    rows = programme_domain_rows(Programme.objects.filter(pk=programme.pk).values("pk"))
+    assert list(rows) == [{"programme": programme.pk, "domain": OutcomeDomain.SCHOOL}]

@@ -137,7 +137,8 @@ def test_admin_publishes_once_the_publisher_writes_the_note_in_the_form(publishe
             "rating_difference_note": NOTE,
         }
     )
-    for prefix in ["studies", "source_classifications", "theory_of_change", "publication_events"]:
+    inlines = ["studies", "source_classifications", "theory_of_change", "publication_events", "clearinghouse_ratings"]
+    for prefix in inlines:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     assert publisher_client.post(change_url(programme), data).status_code == 302
 
@@ -207,7 +208,7 @@ def test_publisher_adds_a_classification_through_the_inline(publisher_client):
         "source_classifications-0-classification": "Initial evidence",
         "source_classifications-0-order": "0",
     }
-    for prefix in ["studies", "theory_of_change", "publication_events"]:
+    for prefix in ["studies", "theory_of_change", "publication_events", "clearinghouse_ratings"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
 
     response = publisher_client.post(change_url(programme), data)
