@@ -11,9 +11,10 @@ page can say what it ignored while keeping everything that was valid.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 
 from .models import (
@@ -31,7 +32,7 @@ from .models import (
     Programme,
     Setting,
 )
-from .search import MAX_QUERY_LENGTH, clean_query
+from .search import MAX_QUERY_LENGTH, SearchPlan, clean_query, plan_search, search_programmes
 
 EVIDENCE_CODES = {code: level for level, code in EVIDENCE_LEVEL_CODES.items()}
 EVIDENCE_CHOICES = [(EVIDENCE_LEVEL_CODES[level], label) for level, label in reversed(EvidenceLevel.choices)]
@@ -133,6 +134,20 @@ class Problem:
 def headline_findings():
     """Findings that make a programme "have" an outcome: those its page lists as outcomes."""
     return Finding.objects.filter(is_headline=True, study__programme__isnull=False)
+
+
+def programme_domain_rows(programme_ids):
+    """(programme, outcome domain) pairs from the headline findings of `programme_ids` (a values("pk")
+    queryset): a values queryset with keys `programme_id` and `domain`, one row per finding (a
+    programme with two findings in a domain gives two rows; count distinct programmes).
+
+    The domain facet counts from it, and so can any page that groups programmes by domain.
+    """
+    return (
+        headline_findings()
+        .filter(study__programme__in=programme_ids)
+        .values(programme_id=F("study__programme"), domain=F("outcome__domain"))
+    )
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):
@@ -250,15 +265,28 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
     # ------------------------------------------------------------------ the filters
     def filter_search(self, queryset, name, value):
-        # The page and every facet count re-apply the filters, so match the text once per request
-        # and filter by the matching ids: the full-text and trigram work then runs in one query.
-        ranks = getattr(self, "_search_ranks", None)
-        if ranks is None:
-            ranks = self._search_ranks = dict(self.queryset.search(value).values_list("pk", "search_rank"))
-        if not ranks:
-            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-        rank = Case(*(When(pk=pk, then=Value(r)) for pk, r in ranks.items()), output_field=FloatField())
-        return queryset.filter(pk__in=list(ranks)).annotate(search_rank=rank)
+        # The page and every facet count apply this filter: the match stays in SQL (a condition on
+        # the indexed text, reused inside each count's subquery), and only the spelling look-up runs
+        # on its own, once per request.
+        return search_programmes(queryset, self.search_plan)
+
+    @cached_property
+    def search_plan(self) -> SearchPlan:
+        """The search text as it runs, after spelling correction (`search_plan.suggestion`)."""
+        return plan_search(self.queryset, self.search_text)
+
+    @property
+    def suggestion(self) -> str:
+        """ "Did you mean …?": the search text with misspelt words corrected, or "" when it had none."""
+        return self.search_plan.suggestion if self.search_text else ""
+
+    @property
+    def suggestion_query(self) -> str:
+        """This page's query string with the suggested search text, from the first page."""
+        data = self.data.copy()
+        data["q"] = self.suggestion
+        data.pop("page", None)
+        return data.urlencode()
 
     def filter_evidence(self, queryset, name, value):
         return queryset.filter(evidence_level__in=[EVIDENCE_CODES[code] for code in value])
@@ -362,12 +390,14 @@ def count_programmes_by(param, programme_ids) -> dict[str, int]:
     if param in ("uk_provision", "uk_evaluation"):
         rows = Programme.objects.filter(pk__in=programme_ids).values_list(param).annotate(n=Count("pk"))
         return {{True: "yes", False: "no"}[value]: n for value, n in rows if value is not None}
-    if param in ("domain", "outcome"):
-        key = "outcome__domain" if param == "domain" else "outcome__slug"
+    if param == "domain":
+        rows = programme_domain_rows(programme_ids).values_list("domain")
+        return dict(rows.annotate(n=Count("programme_id", distinct=True)))
+    if param == "outcome":
         rows = (
             headline_findings()
             .filter(study__programme__in=programme_ids)
-            .values_list(key)
+            .values_list("outcome__slug")
             .annotate(n=Count("study__programme", distinct=True))
         )
         return dict(rows)

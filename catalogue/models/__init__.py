@@ -6,6 +6,7 @@
 - `collection`: curated sets of programmes.
 - `studies`: studies, publications and findings, the evidence behind a rating.
 - `workflow`: history, pending revisions and the publication log.
+- `search`: the distinct words of the search text, for spelling correction.
 - `classification`: what a source says about a programme's evidence, recorded as the source's words.
 
 The scales and codes (evidence levels, cost bands, statuses…) live in `catalogue.choices` and are
@@ -34,6 +35,7 @@ from .classification import SourceClassification
 from .collection import Collection
 from .programme import Programme
 from .programme_queryset import ProgrammeQuerySet
+from .search import SearchWord
 from .studies import Finding, Publication, Study, doi_validator
 from .theory import TheoryOfChangeStep
 from .workflow import PendingRevision, PublicationEvent, PublicationEventQuerySet
@@ -59,6 +61,7 @@ __all__ = [
     "PublicationEvent",
     "PublicationEventQuerySet",
     "Recorded",
+    "SearchWord",
     "Setting",
     "SourceClassification",
     "Study",
