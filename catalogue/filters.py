@@ -30,6 +30,7 @@ from .models import (
     Outcome,
     OutcomeDomain,
     Programme,
+    ProgrammeOutcome,
     Setting,
 )
 from .search import MAX_QUERY_LENGTH, SearchPlan, clean_query, plan_search, search_programmes
@@ -137,16 +138,14 @@ def headline_findings():
 
 
 def programme_domain_rows(programme_ids):
-    """(programme, outcome domain) pairs from the headline findings of `programme_ids` (a values("pk")
-    queryset): a values queryset with keys `programme_id` and `domain`, one row per finding (a
-    programme with two findings in a domain gives two rows; count distinct programmes).
+    """(programme, outcome domain) pairs for `programme_ids` (a values("pk") queryset): a values
+    queryset with keys `programme_id` and `domain`, from the headline findings (`headline_findings`).
 
-    The domain facet counts from it, and so can any page that groups programmes by domain.
+    Read from `ProgrammeOutcome`, the denormalised programme-outcome table, not the findings: a
+    programme with two outcomes in one domain gives two rows, so count distinct programmes.
     """
-    return (
-        headline_findings()
-        .filter(study__programme__in=programme_ids)
-        .values(programme_id=F("study__programme"), domain=F("outcome__domain"))
+    return ProgrammeOutcome.objects.filter(programme__in=programme_ids).values(
+        "programme_id", domain=F("outcome__domain")
     )
 
 
@@ -308,11 +307,12 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         # A subquery, not a join, so a programme matching two ticked options is listed once.
         return queryset.filter(pk__in=Programme.objects.filter(condition).values("pk"))
 
+    # Both read ProgrammeOutcome, the headline findings' programmes and outcomes kept by the services.
     def filter_domain(self, queryset, name, value):
-        return queryset.filter(pk__in=headline_findings().filter(outcome__domain__in=value).values("study__programme"))
+        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome__domain__in=value).values("programme"))
 
     def filter_outcome(self, queryset, name, value):
-        return queryset.filter(pk__in=headline_findings().filter(outcome__slug__in=value).values("study__programme"))
+        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome__slug__in=value).values("programme"))
 
     def filter_yes_no(self, queryset, name, value):
         return queryset.filter(**{name: value == "yes"})
@@ -394,13 +394,8 @@ def count_programmes_by(param, programme_ids) -> dict[str, int]:
         rows = programme_domain_rows(programme_ids).values_list("domain")
         return dict(rows.annotate(n=Count("programme_id", distinct=True)))
     if param == "outcome":
-        rows = (
-            headline_findings()
-            .filter(study__programme__in=programme_ids)
-            .values_list("outcome__slug")
-            .annotate(n=Count("study__programme", distinct=True))
-        )
-        return dict(rows)
+        rows = ProgrammeOutcome.objects.filter(programme__in=programme_ids).values_list("outcome__slug")
+        return dict(rows.annotate(n=Count("programme", distinct=True)))
     relations, model, _ = LOOKUP_FACETS[param]
     if len(relations) == 1:
         # Lookups and collections all reach programmes through `programmes`.

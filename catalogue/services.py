@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from .evidence import assess
-from .models import Finding, Programme, PublicationStatus, SearchWord, Study
+from .models import Finding, Programme, ProgrammeOutcome, PublicationStatus, SearchWord, Study
 from .search import FTS_TABLE, SEARCH_CONFIG, build_search_document, indexed_words
 
 
@@ -104,7 +104,8 @@ def recompute_all_programme_ratings(*, batch_size=500) -> int:
 @transaction.atomic
 def refresh_search_documents(programme_ids=None) -> None:
     """Recompute the search index of these programmes, or of all: `search_document`, on PostgreSQL
-    `search_vector`, on SQLite the FTS5 row, and the spelling-correction words (`SearchWord`).
+    `search_vector`, on SQLite the FTS5 row, the spelling-correction words (`SearchWord`), and
+    which headline outcomes each programme has (`ProgrammeOutcome`, for the list's filters).
 
     Bulk updates, so it neither bumps `updated_at` nor writes a history record: this is derived data.
     The word table only grows here (a published programme's words are added); a full refresh
@@ -115,11 +116,14 @@ def refresh_search_documents(programme_ids=None) -> None:
     if programme_ids is not None:
         programmes = programmes.filter(pk__in=list(programme_ids))
     outcome_names: dict[int, list[str]] = {}
+    headline_outcomes = set()
     findings = Finding.objects.filter(study__programme__in=programmes).values_list(
-        "study__programme_id", "outcome__name", "outcome_label"
+        "study__programme_id", "outcome_id", "outcome__name", "outcome_label", "is_headline"
     )
-    for programme_id, outcome_name, outcome_label in findings:
+    for programme_id, outcome_id, outcome_name, outcome_label, is_headline in findings:
         outcome_names.setdefault(programme_id, []).extend(n for n in (outcome_name, outcome_label) if n)
+        if is_headline:
+            headline_outcomes.add((programme_id, outcome_id))
     rows = list(programmes.only("pk", "name", "acronym", "summary", "description", "status"))
     for programme in rows:
         programme.search_document = build_search_document(
@@ -139,6 +143,14 @@ def refresh_search_documents(programme_ids=None) -> None:
     elif connection.vendor == "sqlite":
         _write_fts_rows(rows, everything=programme_ids is None)
     _add_search_words(rows, everything=programme_ids is None)
+    # Which programmes have which outcomes, as `filters.headline_findings()` defines it.
+    stale = ProgrammeOutcome.objects.all()
+    if programme_ids is not None:
+        stale = stale.filter(programme__in=[p.pk for p in rows])
+    stale.delete()
+    ProgrammeOutcome.objects.bulk_create(
+        [ProgrammeOutcome(programme_id=p, outcome_id=o) for p, o in sorted(headline_outcomes)], batch_size=1000
+    )
 
 
 def _write_fts_rows(rows, *, everything) -> None:

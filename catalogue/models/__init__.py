@@ -35,7 +35,7 @@ from .classification import SourceClassification
 from .collection import Collection
 from .programme import Programme
 from .programme_queryset import ProgrammeQuerySet
-from .search import SearchWord
+from .search import ProgrammeOutcome, SearchWord
 from .studies import Finding, Publication, Study, doi_validator
 from .theory import TheoryOfChangeStep
 from .workflow import PendingRevision, PublicationEvent, PublicationEventQuerySet
@@ -56,6 +56,7 @@ __all__ = [
     "Outcome",
     "PendingRevision",
     "Programme",
+    "ProgrammeOutcome",
     "ProgrammeQuerySet",
     "Publication",
     "PublicationEvent",

@@ -1,4 +1,4 @@
-"""The words programmes can be found by, kept for spelling correction."""
+"""Derived tables for search and the list's filters: known words, and which programmes have which outcomes."""
 
 from django.db import models
 
@@ -21,3 +21,30 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class ProgrammeOutcome(models.Model):
+    """A programme "has" an outcome: a headline finding of one of its studies is on it.
+
+    Derived from `Finding` by `catalogue.services.refresh_search_documents` (so every write path keeps
+    it current) for the outcome and domain filters and their counts: reading it is one narrow index
+    instead of joining every finding to its study (450-495 ms per count at 10,000 programmes).
+    The domain is read through `outcome`, so re-classifying an outcome needs no refresh.
+    """
+
+    programme = models.ForeignKey("catalogue.Programme", on_delete=models.CASCADE, related_name="+")
+    outcome = models.ForeignKey("catalogue.Outcome", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "outcome"],
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message="A programme has each outcome once.",
+            )
+        ]
+        # The filter starts from the outcome; the counts start from the programmes (the constraint's index).
+        indexes = [models.Index(fields=["outcome", "programme"], name="catalogue_progoutcome_outcome")]
+
+    def __str__(self):
+        return f"{self.programme_id} – {self.outcome_id}"

@@ -7,6 +7,7 @@ from django.http import QueryDict
 
 from catalogue.filters import ProgrammeFilterSet
 from catalogue.models import OutcomeDomain, Programme, PublicationStatus
+from catalogue.services import refresh_search_documents
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -110,6 +111,7 @@ def test_outcome_filters_use_headline_findings_of_published_programmes():
     FindingFactory(outcome=attachment, is_headline=False, study=StudyFactory(programme=ProgrammeFactory(name="Hidden")))
     draft = ProgrammeFactory(name="Draft", status=PublicationStatus.DRAFT, published_on=None)
     FindingFactory(outcome=attachment, study=StudyFactory(programme=draft))
+    refresh_search_documents()  # factories write findings directly; the services derive ProgrammeOutcome
     assert names("outcome=improved-attachment") == [shown.study.programme.name]
     assert names(f"domain={OutcomeDomain.MENTAL_HEALTH}") == ["Shown"]
     assert counts("", "outcome") == {"improved-attachment": 1}

@@ -4,6 +4,8 @@
   correction; on PostgreSQL with a GIN trigram index.
 - SQLite only: the FTS5 table `catalogue_programme_fts` (name and acronym, summary, the whole
   document; porter stemming), created here because Django has no model for a virtual table.
+- `ProgrammeOutcome`: which programmes have which headline outcomes, for the outcome and domain
+  filters and their counts.
 - Partial indexes on published programmes, which every public list and facet count starts from:
   one in name order (the list's default sort) and one holding the facet columns, so the counts
   read the index alone.
@@ -11,6 +13,7 @@
 Each step checks `schema_editor.connection.vendor`, so the same migration runs on both databases.
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 from catalogue.search import FTS_TABLE, indexed_words
@@ -62,6 +65,14 @@ def fill(apps, schema_editor):
             words |= indexed_words(document)
         fts_rows.append((pk, f"{name} {acronym}", summary, document))
     SearchWord.objects.bulk_create([SearchWord(word=w, length=len(w)) for w in words], batch_size=1000)
+    Finding = apps.get_model("catalogue", "Finding")
+    ProgrammeOutcome = apps.get_model("catalogue", "ProgrammeOutcome")
+    pairs = Finding.objects.filter(is_headline=True, study__programme__isnull=False).values_list(
+        "study__programme_id", "outcome_id"
+    )
+    ProgrammeOutcome.objects.bulk_create(
+        [ProgrammeOutcome(programme_id=p, outcome_id=o) for p, o in set(pairs)], batch_size=1000
+    )
     if schema_editor.connection.vendor == "sqlite" and fts_rows:
         with schema_editor.connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, name, summary, body) VALUES (%s, %s, %s, %s)", fts_rows)
@@ -82,6 +93,34 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["word"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ProgrammeOutcome",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.outcome"
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.programme"
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [models.Index(fields=["outcome", "programme"], name="catalogue_progoutcome_outcome")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "outcome"),
+                        name="catalogue_programmeoutcome_once",
+                        violation_error_message="A programme has each outcome once.",
+                    )
+                ],
             },
         ),
         migrations.RunPython(create, drop, elidable=False),
