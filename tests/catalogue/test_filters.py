@@ -183,3 +183,26 @@ def test_thousands_of_unknown_values_give_a_short_explanation(catalogue):
     filterset = run("&".join(f"age=x{n}" for n in range(900)) + "&age=infants")
     assert len(filterset.problems) == 10
     assert len(filterset.qs) == 3
+
+
+# --------------------------------------------------------------------------- query plans (PostgreSQL)
+@pytest.mark.postgres
+def test_list_with_search_and_filters_never_scans_the_programme_table(client, catalogue):
+    """Every statement of the list page is served by an index once the planner is told sequential
+    scans are dear (a test table is too small for it to choose indexes on its own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    refresh_search_documents()
+    url = reverse("catalogue:programme-list") + "?q=psychotherapy&min_evidence=3&age=infants&domain=mental_health"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    statements = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "catalogue_programme" in q["sql"]]
+    assert statements
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in statements:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on catalogue_programme " not in plan, f"{sql}\n{plan}"
