@@ -78,6 +78,13 @@ def fill(apps, schema_editor):
             cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, name, summary, body) VALUES (%s, %s, %s, %s)", fts_rows)
 
 
+def grant(apps, schema_editor):
+    # The new models' permissions for the analyst and publisher groups (catalogue.roles).
+    from catalogue.roles import grant_role_permissions
+
+    grant_role_permissions(apps)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("catalogue", "0014_finding_reported_effect_size"),
@@ -124,4 +131,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create, drop, elidable=False),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

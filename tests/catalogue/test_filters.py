@@ -206,3 +206,24 @@ def test_list_with_search_and_filters_never_scans_the_programme_table(client, ca
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Seq Scan on catalogue_programme " not in plan, f"{sql}\n{plan}"
+
+
+def test_programme_domain_rows_pairs_programmes_with_headline_outcome_domains():
+    from catalogue.filters import programme_domain_rows
+
+    shown = StudyFactory(programme=ProgrammeFactory(name="Shown"))
+    FindingFactory(study=shown, outcome=OutcomeFactory(domain=OutcomeDomain.SCHOOL))
+    FindingFactory(study=shown, outcome=OutcomeFactory(domain=OutcomeDomain.CRIME), is_headline=False)
+    refresh_search_documents()
+    rows = programme_domain_rows(Programme.objects.values("pk"))
+    assert list(rows) == [{"programme_id": shown.programme_id, "domain": OutcomeDomain.SCHOOL}]
+
+
+def test_unfiltered_facets_count_the_same_as_one_facet_at_a_time(catalogue):
+    from catalogue.filters import ONE_PASS_FACETS, count_programmes_by
+
+    filterset = run("age=infants")
+    shown = {facet.param: {o.value: o.count for o in facet.options if o.count} for facet in filterset.facets()}
+    ids = filterset.queryset_ignoring()
+    for param in ONE_PASS_FACETS:
+        assert shown[param] == count_programmes_by(param, ids)
