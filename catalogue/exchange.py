@@ -35,10 +35,15 @@ class ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+# Derived tables the import rebuilds (refresh_search_documents) rather than copies.
+DERIVED = {"catalogue.searchword", "catalogue.programmeoutcome"}
+
+
 def catalogue_models():
-    """Every model of the catalogue and reviews apps, in an order that loads (lookups first)."""
+    """Every model of the catalogue and reviews apps but the derived ones, in an order that loads (lookups first)."""
     configs = [(apps.get_app_config(label), None) for label in APPS if apps.is_installed(label)]
-    return serializers.sort_dependencies(configs, allow_cycles=True)
+    models = serializers.sort_dependencies(configs, allow_cycles=True)
+    return [model for model in models if model._meta.label_lower not in DERIVED]
 
 
 def export_catalogue() -> dict:

@@ -136,10 +136,11 @@ def count_cells(axis: Axis, programme_ids) -> dict[tuple[str, str], dict[int | N
 
     One grouped query: the (programme, domain) pairs of headline findings, joined to each programme's
     options on the axis and its evidence level, counting distinct programmes. programme_domain_rows()
-    is a query on headline findings, so the axis and level are reached through the finding's study.
-    One scan of the findings serves every domain (a subquery per domain scanned them seven times).
+    is a query on the programme–outcome table (one row per programme and headline outcome), so the axis
+    and level are reached through its programme. One scan serves every domain (a subquery per domain
+    scanned the findings seven times).
     """
-    programme = "study__programme"
+    programme = "programme"
     rows = (
         programme_domain_rows(programme_ids)
         .values(

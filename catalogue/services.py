@@ -14,8 +14,8 @@ from django.db.models import Prefetch
 
 from .cache import catalogue_changed
 from .evidence import assess
-from .models import Finding, Programme, Study
-from .search import SEARCH_CONFIG, build_search_document
+from .models import Finding, Programme, ProgrammeOutcome, PublicationStatus, SearchWord, Study
+from .search import FTS_TABLE, SEARCH_CONFIG, build_search_document, indexed_words
 
 
 def _with_evidence(queryset):
@@ -107,22 +107,31 @@ def recompute_all_programme_ratings(*, batch_size=500) -> int:
     )
 
 
+@transaction.atomic
 def refresh_search_documents(programme_ids=None) -> None:
-    """Recompute `search_document` (and on PostgreSQL `search_vector`) for these programmes, or all.
+    """Recompute the search index of these programmes, or of all: `search_document`, on PostgreSQL
+    `search_vector`, on SQLite the FTS5 row, the spelling-correction words (`SearchWord`), and
+    which headline outcomes each programme has (`ProgrammeOutcome`, for the list's filters).
 
     Bulk updates, so it neither bumps `updated_at` nor writes a history record: this is derived data.
+    The word table only grows here (a published programme's words are added); a full refresh
+    rebuilds it, dropping words no published programme uses any more. A stale word is harmless: a
+    correction to it finds nothing, so no suggestion is shown.
     """
     catalogue_changed()
     programmes = Programme.objects.all()
     if programme_ids is not None:
         programmes = programmes.filter(pk__in=list(programme_ids))
     outcome_names: dict[int, list[str]] = {}
+    headline_outcomes = set()
     findings = Finding.objects.filter(study__programme__in=programmes).values_list(
-        "study__programme_id", "outcome__name", "outcome_label"
+        "study__programme_id", "outcome_id", "outcome__name", "outcome_label", "is_headline"
     )
-    for programme_id, outcome_name, outcome_label in findings:
+    for programme_id, outcome_id, outcome_name, outcome_label, is_headline in findings:
         outcome_names.setdefault(programme_id, []).extend(n for n in (outcome_name, outcome_label) if n)
-    rows = list(programmes.only("pk", "name", "acronym", "summary", "description"))
+        if is_headline:
+            headline_outcomes.add((programme_id, outcome_id))
+    rows = list(programmes.only("pk", "name", "acronym", "summary", "description", "status"))
     for programme in rows:
         programme.search_document = build_search_document(
             name=programme.name,
@@ -138,6 +147,46 @@ def refresh_search_documents(programme_ids=None) -> None:
             + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
             + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
         )
+    elif connection.vendor == "sqlite":
+        _write_fts_rows(rows, everything=programme_ids is None)
+    _add_search_words(rows, everything=programme_ids is None)
+    # Which programmes have which outcomes, as `filters.headline_findings()` defines it.
+    stale = ProgrammeOutcome.objects.all()
+    if programme_ids is not None:
+        stale = stale.filter(programme__in=[p.pk for p in rows])
+    stale.delete()
+    ProgrammeOutcome.objects.bulk_create(
+        [ProgrammeOutcome(programme_id=p, outcome_id=o) for p, o in sorted(headline_outcomes)], batch_size=1000
+    )
+
+
+def _write_fts_rows(rows, *, everything) -> None:
+    # The FTS5 table has no model: Django cannot describe a virtual table (migration 0015 creates it).
+    # Its name is a constant; every value is a parameter.
+    with connection.cursor() as cursor:
+        if everything:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        else:
+            for batch in _batches([p.pk for p in rows], 500):
+                placeholders = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", batch)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, name, summary, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            [(p.pk, f"{p.name} {p.acronym}", p.summary, p.search_document) for p in rows],
+        )
+
+
+def _add_search_words(rows, *, everything) -> None:
+    # Drafts' words stay out: a spelling suggestion must never name something unpublished.
+    words = set()
+    for programme in rows:
+        if programme.status == PublicationStatus.PUBLISHED:
+            words |= indexed_words(programme.search_document)
+    if everything:
+        SearchWord.objects.all().delete()
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word, length=len(word)) for word in sorted(words)], batch_size=1000, ignore_conflicts=True
+    )
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ from .models import (
     Study,
     TheoryOfChangeStep,
 )
+from .services import refresh_search_documents
 
 PREFIX = "Synthetic: "
 BULK_BATCH = 1000  # rows per INSERT: large enough to amortise round trips, small enough for SQLite's limits
@@ -457,4 +458,6 @@ def delete_synthetic_catalogue() -> dict[str, int]:
     purge(Programme.objects.filter(is_synthetic=True))
     purge(Programme.history.model.objects.filter(is_synthetic=True))
     purge(Outcome.objects.filter(name__startswith=PREFIX, findings__isnull=True))
+    # A full refresh drops the deleted programmes' spelling words and (on SQLite) full-text rows.
+    refresh_search_documents()
     return counts

@@ -6,6 +6,7 @@
 - `collection`: curated sets of programmes.
 - `studies`: studies, publications and findings, the evidence behind a rating.
 - `workflow`: history, pending revisions and the publication log.
+- `search`: the distinct words of the search text, for spelling correction.
 - `classification`: what a source says about a programme's evidence, recorded as the source's words.
 - `crosswalk`: other clearinghouses, their scales, and their grades of a programme, in their own words.
 
@@ -36,6 +37,7 @@ from .collection import Collection
 from .crosswalk import Clearinghouse, ClearinghouseGrade, ClearinghouseRating
 from .programme import Programme
 from .programme_queryset import ProgrammeQuerySet
+from .search import ProgrammeOutcome, SearchWord
 from .studies import Finding, Publication, Study, doi_validator
 from .theory import TheoryOfChangeStep
 from .workflow import PendingRevision, PublicationEvent, PublicationEventQuerySet
@@ -59,11 +61,13 @@ __all__ = [
     "Outcome",
     "PendingRevision",
     "Programme",
+    "ProgrammeOutcome",
     "ProgrammeQuerySet",
     "Publication",
     "PublicationEvent",
     "PublicationEventQuerySet",
     "Recorded",
+    "SearchWord",
     "Setting",
     "SourceClassification",
     "Study",

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..choices import EVIDENCE_LEVEL_CODES, OutcomeDomain, PublicationStatus
-from ..search import search_programmes
+from ..search import plan_search, search_programmes
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -35,13 +35,18 @@ class ProgrammeQuerySet(models.QuerySet):
         """Programmes the public may see. Drafts, those in review and archived ones never are."""
         return self.filter(status=PublicationStatus.PUBLISHED)
 
-    def search(self, text):
+    def search(self, text_or_plan):
         """Programmes matching free text, best first in a `search_rank` annotation.
 
-        Full-text with a trigram fallback on PostgreSQL, word-by-word matching on SQLite:
-        catalogue/search.py picks the implementation from the database vendor.
+        Full text on the weighted index of either database, with misspelt words corrected first:
+        catalogue/search.py picks the implementation from the database vendor. Takes the text or
+        a plan from `search_plan`, so a caller filtering several querysets corrects once.
         """
-        return search_programmes(self, text)
+        return search_programmes(self, text_or_plan)
+
+    def search_plan(self, text):
+        """How `search(text)` runs: the query after spelling correction, and the "Did you mean" text."""
+        return plan_search(self, text)
 
     # Study and Finding are reached through the relations, not imported: their module builds on this one.
     def _study_model(self):

@@ -260,6 +260,7 @@ def test_programme_list_filters_by_outcome_domain_once_per_programme(client):
     FindingFactory(study=study)
     school = ProgrammeFactory(name="School")
     FindingFactory(study=StudyFactory(programme=school), outcome=OutcomeFactory(domain=OutcomeDomain.SCHOOL))
+    refresh_search_documents()  # factories write findings directly; the services derive ProgrammeOutcome
 
     response = client.get(list_url("programme"), {"domain": "mental_health"})
 
@@ -271,6 +272,7 @@ def test_programme_list_filters_by_outcome_slug(client):
     attachment = OutcomeFactory(name="Improved attachment security")
     FindingFactory(outcome=attachment, study=StudyFactory(programme=ProgrammeFactory(name="Attachment")))
     FindingFactory(study=StudyFactory(programme=ProgrammeFactory(name="Other")))
+    refresh_search_documents()  # factories write findings directly; the services derive ProgrammeOutcome
 
     response = client.get(list_url("programme"), {"outcome": "improved-attachment-security"})
 
@@ -282,6 +284,7 @@ def test_programme_list_matches_outcomes_on_headline_findings_as_the_page_does(c
     FindingFactory(outcome=attachment, study=StudyFactory(programme=ProgrammeFactory(name="Headline")))
     hidden = StudyFactory(programme=ProgrammeFactory(name="Not a headline"))
     FindingFactory(outcome=attachment, study=hidden, is_headline=False)
+    refresh_search_documents()  # factories write findings directly; the services derive ProgrammeOutcome
 
     by_outcome = client.get(list_url("programme"), {"outcome": attachment.slug})
     by_domain = client.get(list_url("programme"), {"domain": attachment.domain})

@@ -12,6 +12,7 @@ from django.urls import reverse
 from catalogue import gaps, workflow
 from catalogue.filters import ProgrammeFilterSet
 from catalogue.models import AgeGroup, EvidenceLevel, OutcomeDomain, Programme
+from catalogue.services import refresh_search_documents
 from tests.factories import (
     AgeGroupFactory,
     CollectionFactory,
@@ -63,6 +64,7 @@ def catalogue():
     make_programme(
         "Draft", level=EvidenceLevel.LEVEL_4, domains=[mental], needs=[universal], factory=DraftProgrammeFactory
     )
+    refresh_search_documents()  # the programme-outcome pairs the map and the list count from
     return {"universal": universal, "indicated": indicated, "strong": strong}
 
 

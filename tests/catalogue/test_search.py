@@ -1,4 +1,4 @@
-"""Free-text search: the search text kept current, word matching everywhere, typo tolerance on PostgreSQL."""
+"""Free-text search: the index kept current, and the same ranked, stemmed, typo-tolerant results on both databases."""
 
 import io
 
@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from catalogue import workflow
-from catalogue.models import Programme, PublicationStatus
-from catalogue.search import build_search_document, clean_query
+from catalogue.models import Programme, PublicationStatus, SearchWord
+from catalogue.search import build_search_document, clean_query, parse_query, similarity
 from catalogue.services import refresh_search_documents
 from tests.factories import FindingFactory, OutcomeFactory, ProgrammeFactory, StudyFactory
 
@@ -191,27 +191,132 @@ def _admin_form(client, url):
     return data
 
 
-# --------------------------------------------------------------------------- PostgreSQL only
-@pytest.mark.postgres
+# --------------------------------------------------------------------------- ranking, stemming, typos: both databases
+@pytest.fixture
+def real_like_catalogue(catalogue):
+    """The catalogue above plus the texts the real cases depend on."""
+    ipp = catalogue[0]
+    Programme.objects.filter(pk=ipp.pk).update(description="Works with maltreating families and their babies.")
+    searchable(
+        name="Video Interaction Guidance",
+        acronym="VIG",
+        summary="Video feedback on attuned interactions between parents and children.",
+    )
+    refresh_search_documents()
+    return catalogue
+
+
 @pytest.mark.parametrize(
-    ("typo", "expected"),
-    [("atachment", "Infant-Parent Psychotherapy"), ("psychotheraphy", "Infant-Parent Psychotherapy")],
+    ("query", "expected_first"),
+    [
+        ("atachment", "Infant-Parent Psychotherapy"),
+        ("psychotheraphy", "Infant-Parent Psychotherapy"),
+        ("Family Nurse Partnersip", "Family Nurse Partnership"),
+        ("maltreatment", "Infant-Parent Psychotherapy"),  # stemmed: the text says "maltreating"
+        ("IPP", "Infant-Parent Psychotherapy"),
+        ('"first-time mothers"', "Family Nurse Partnership"),
+        ("video feedback", "Video-feedback Intervention to promote Positive Parenting and Sensitive Discipline"),
+    ],
 )
-def test_search_tolerates_misspelling_on_postgresql(catalogue, typo, expected):
-    assert names_found(typo) == [expected]
+def test_search_finds_real_cases_on_both_databases(real_like_catalogue, query, expected_first):
+    assert names_found(query)[0] == expected_first
 
 
-@pytest.mark.postgres
-def test_search_supports_websearch_exclusion_on_postgresql(catalogue):
+def test_search_for_an_acronym_does_not_match_longer_acronyms_containing_it(real_like_catalogue):
+    assert names_found("IPP") == ["Infant-Parent Psychotherapy"]
+
+
+def test_search_corrects_only_words_no_programme_contains(real_like_catalogue):
+    plan = Programme.objects.published().search_plan("Family Nurse Partnersip")
+    assert plan.corrections == {"partnersip": "partnership"}
+    assert plan.suggestion == "Family Nurse partnership"
+    assert Programme.objects.published().search_plan("maltreatment").suggestion == ""
+
+
+def test_search_offers_nothing_for_text_like_no_known_word(real_like_catalogue):
+    assert names_found("zzyzx") == []
+    assert Programme.objects.published().search_plan("zzyzx").suggestion == ""
+
+
+def test_search_supports_exclusion(catalogue):
     assert "Family Nurse Partnership" not in names_found("mothers -nurses")
     assert "Infant-Parent Psychotherapy" in names_found("mothers -nurses")
 
 
-@pytest.mark.postgres
-def test_search_ranks_name_match_above_summary_match_on_postgresql():
+def test_search_with_only_an_exclusion_lists_everything_else(catalogue):
+    assert sorted(names_found("-nurses")) == sorted(p.name for p in catalogue if p.acronym != "FNP")
+
+
+def test_search_supports_or(catalogue):
+    assert sorted(names_found("nurses or toddlers")) == sorted(p.name for p in catalogue if p.acronym != "IPP")
+
+
+def test_search_ranks_name_match_above_summary_match():
     searchable(name="Home Start", summary="Volunteer support for families.")
     searchable(name="Family Nurse Partnership", summary="Home visits; home is where it happens; at home.")
     assert names_found("home start")[0] == "Home Start"
+
+
+def test_search_ranks_name_match_above_description_match():
+    searchable(name="Parent Child Game", description="Sessions with a trained therapist.")
+    searchable(name="Baby Steps", description="A game for parents to play with their child: the parent child game.")
+    assert names_found("game") == ["Parent Child Game", "Baby Steps"]
+
+
+def test_spelling_words_come_from_published_programmes_only():
+    searchable(name="Secretive Draftwork", status=PublicationStatus.DRAFT)
+    searchable(name="Open Playgroups")
+    assert SearchWord.objects.filter(word="playgroups").exists()
+    assert not SearchWord.objects.filter(word="draftwork").exists()
+    assert Programme.objects.published().search_plan("draftwrk").suggestion == ""
+
+
+def test_full_refresh_drops_words_no_programme_uses(catalogue):
+    SearchWord.objects.create(word="obsolete", length=8)
+    refresh_search_documents()
+    assert not SearchWord.objects.filter(word="obsolete").exists()
+    assert SearchWord.objects.filter(word="psychotherapy").exists()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), [("word", "word", 1.0), ("atachment", "attachment", 0.75), ("abc", "xyz", 0.0)]
+)
+def test_similarity_matches_pg_trgm(a, b, expected):
+    assert similarity(a, b) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "websearch"),
+    [
+        ('home "first time" -nurses', 'home "first time" -nurses'),
+        ("a or b c", "a or b c"),
+        ("VIPP-SD", '"vipp sd"'),
+        ("or -", ""),
+    ],
+)
+def test_parse_query_reads_words_phrases_exclusions_and_or(text, websearch):
+    assert parse_query(text).websearch() == websearch
+
+
+def test_list_page_offers_did_you_mean_link(client, real_like_catalogue):
+    response = client.get(reverse("catalogue:programme-list"), {"q": "atachment"})
+    content = response.content.decode()
+    assert "Did you mean" in content
+    assert "q=attachment" in content
+    assert "Infant-Parent Psychotherapy" in content
+
+
+def test_list_page_offers_no_suggestion_for_a_good_search(client, real_like_catalogue):
+    response = client.get(reverse("catalogue:programme-list"), {"q": "attachment"})
+    assert "Did you mean" not in response.content.decode()
+
+
+# --------------------------------------------------------------------------- PostgreSQL only
+@pytest.mark.postgres
+def test_search_rank_reads_stored_weighted_vector_on_postgresql(catalogue):
+    sql = str(Programme.objects.search("psychotherapy").query)
+    assert 'ts_rank("catalogue_programme"."search_vector"' in sql
+    assert "to_tsvector" not in sql
 
 
 @pytest.mark.postgres

@@ -1,5 +1,5 @@
-"""One write path: every way of writing evidence keeps the derived data (search text, computed
-rating) current, because each calls catalogue.services rather than a hook of its own."""
+"""One write path: every way of writing evidence keeps the derived data (search text, outcome
+filters' table, computed rating) current, because each calls catalogue.services rather than a hook of its own."""
 
 import pytest
 import tablib
@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalogue.models import Finding, Programme, Study
+from catalogue.models import Finding, Programme, ProgrammeOutcome, Study
 from catalogue.resources import FindingResource, StudyResource
 from catalogue.services import refresh_derived_data
 from tests.factories import DraftProgrammeFactory, FindingFactory, OutcomeFactory, StudyFactory
@@ -86,6 +86,8 @@ def test_moving_a_finding_by_import_refreshes_the_programme_it_left(draft):
 
     assert not result.has_validation_errors()
     assert list(Programme.objects.search("evenings")) == [other]
+    # The outcome filters' table follows the finding too.
+    assert list(ProgrammeOutcome.objects.values_list("programme", flat=True)) == [other.pk]
 
 
 def test_admin_import_of_findings_refreshes_search(role_analyst_client, draft):
@@ -122,3 +124,4 @@ def test_bulk_delete_in_the_admin_refreshes_search(analyst_client, draft):
     assert response.status_code == 302
     assert not Finding.objects.exists()
     assert not Programme.objects.search("sleep").exists()
+    assert not ProgrammeOutcome.objects.exists()
