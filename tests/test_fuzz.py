@@ -25,7 +25,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 FUZZ_EXAMPLES = 60
-SLOWEST = 1.0  # seconds
+# A stall guard, not a speed target (the benchmark measures speed): a request that parsed its input badly
+# took tens of seconds. Generous enough for a loaded 2-core CI machine, where a normal request can pass 1 s.
+SLOWEST = 3.0  # seconds
 
 PROGRAMME_FILTERS = [
     "q", "evidence", "min_evidence", "cost", "age", "domain", "outcome", "need", "delivery", "setting",
