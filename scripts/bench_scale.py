@@ -55,9 +55,16 @@ PAGES = [
     ("List, 3 filters", "/programmes/?min_evidence=3&age=infants&need=targeted-indicated"),
     ("Search", "/programmes/?q=attachment"),
     ("Search, misspelt", "/programmes/?q=atachmnet"),
-    ("Search and 2 filters", "/programmes/?q=parenting&min_evidence=2&age=infants"),
+    ("Search and 3 filters", "/programmes/?q=parenting&min_evidence=2&age=infants&need=targeted-indicated"),
+    (
+        "Search and every filter",
+        "/programmes/?q=attachment&evidence=3&evidence=4&min_evidence=2&cost=1&cost=NA&age=infants"
+        "&domain=mental_health&need=targeted-indicated&delivery=individual&setting=home&uk_evaluation=no"
+        "&uk_provision=yes&sort=evidence",
+    ),
     ("Programme page", f"/programmes/{PROGRAMME_SLUG}/"),
     ("Compare", f"/programmes/compare/?p={PROGRAMME_SLUG}&p={OTHER_SLUG}"),
+    ("Evidence-gap map", "/evidence-gaps/"),
     ("Review list", "/reviews/"),
     ("Review page", f"/reviews/{REVIEW_SLUG}/"),
     ("API programme list", "/api/v1/programmes/"),

@@ -298,6 +298,39 @@ class Row:
         return statistics.quantiles(self.samples_ms, n=100, method="inclusive")[94]
 
 
+def every_filter_url() -> str:
+    """The programme list searched with every filter at once, each set to an option the catalogue has: the
+    costliest request a visitor can make of the list (a search plus fifteen filters and their counts)."""
+    from urllib.parse import urlencode
+
+    from catalogue.models import AgeGroup, Collection, Country, DeliveryModel, LevelOfNeed, Outcome, Setting
+
+    first = {
+        param: model.objects.order_by("pk").values_list("slug", flat=True).first()
+        for param, model in (
+            ("age", AgeGroup),
+            ("need", LevelOfNeed),
+            ("delivery", DeliveryModel),
+            ("setting", Setting),
+            ("country", Country),
+            ("collection", Collection),
+            ("outcome", Outcome),
+        )
+    }
+    query = {
+        "q": "attachment",
+        "evidence": ["3", "4"],
+        "min_evidence": "2",
+        "cost": ["1", "2", "NA"],
+        "domain": "mental_health",
+        "uk_provision": "yes",
+        "uk_evaluation": "no",
+        "sort": "evidence",
+    }
+    query.update({param: slug for param, slug in first.items() if slug})
+    return "/programmes/?" + urlencode(query, doseq=True)
+
+
 def pages() -> list[tuple[str, str]]:
     from catalogue.models import Programme
     from reviews.models import Review
@@ -310,12 +343,17 @@ def pages() -> list[tuple[str, str]]:
         ("Programme list, filtered", "/programmes/?min_evidence=3&age=infants"),
         ("Programme list, search", "/programmes/?q=attachment"),
         ("Programme list, misspelt search", "/programmes/?q=atachment"),
+        ("Programme list, search with every filter", every_filter_url()),
         ("CSV export (all published)", "/programmes/export.csv"),
         ("Programme page", f"/programmes/{PROGRAMME_SLUG}/"),
         ("Compare 2", "/programmes/compare/?" + "&".join(f"p={s}" for s in compared[:2])),
         ("Compare 4", "/programmes/compare/?" + "&".join(f"p={s}" for s in compared)),
         ("Collection", f"/collections/{COLLECTION_SLUG}/"),
         ("Review list", "/reviews/"),
+        (
+            "Review list, search with every filter",
+            "/reviews/?q=attachment+parenting&kind=cochrane&year_from=2000&year_to=2026",
+        ),
         ("Review (Barlow 2015)", f"/reviews/{barlow}/"),
         ("API programme list", "/api/programmes/"),
         ("API programme", f"/api/programmes/{PROGRAMME_SLUG}/"),
