@@ -182,10 +182,9 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         self.problems: list[Problem] = []
-        self.lookup_options = {
-            param: [(row.slug, row.name) for row in model.objects.all()]
-            for param, (_, model, _) in LOOKUP_FACETS.items()
-        }
+        lookups = {param: list(model.objects.all()) for param, (_, model, _) in LOOKUP_FACETS.items()}
+        self.lookup_options = {param: [(row.slug, row.name) for row in rows] for param, rows in lookups.items()}
+        self.lookup_ids = {param: {row.slug: row.pk for row in rows} for param, rows in lookups.items()}
         self.outcomes = {o.slug: o for o in Outcome.objects.public()}
         data = self._usable(data if data is not None else QueryDict())
         super().__init__(data, queryset, **kwargs)
@@ -309,19 +308,33 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_lookup(self, queryset, name, value):
-        relations, _, _ = LOOKUP_FACETS[name]
+        relations, model, _ = LOOKUP_FACETS[name]
+        ids = [self.lookup_ids[name][slug] for slug in value if slug in self.lookup_ids[name]]
         condition = Q()
         for relation in relations:
-            condition |= Q(**{f"{relation}__slug__in": value})
-        # A subquery, not a join, so a programme matching two ticked options is listed once.
-        return queryset.filter(pk__in=Programme.objects.filter(condition).values("pk"))
+            field = Programme._meta.get_field(relation)
+            if field.many_to_many:
+                # The link table alone, by the options' ids (read once in __init__): each filter adds one
+                # small table to the statement. With the programme and lookup tables joined again in every
+                # subquery, PostgreSQL spent ~20 ms planning each of the list's statements when every filter
+                # was set, against 0.2 ms running it (docs/benchmark.md).
+                through = getattr(Programme, relation).through  # either side of the relation
+                target = through._meta.get_field(model._meta.model_name).attname
+                condition |= Q(pk__in=through.objects.filter(**{f"{target}__in": ids}).values("programme_id"))
+            else:
+                condition |= Q(pk__in=Programme.objects.filter(**{f"{relation}__slug__in": value}).values("pk"))
+        # Subqueries, not joins, so a programme matching two ticked options is listed once.
+        return queryset.filter(condition)
 
-    # Both read ProgrammeOutcome, the headline findings' programmes and outcomes kept by the services.
+    # Both read ProgrammeOutcome, the headline findings' programmes and outcomes kept by the services, by
+    # outcome id (the public outcomes are read once in __init__), for the same reason as filter_lookup.
     def filter_domain(self, queryset, name, value):
-        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome__domain__in=value).values("programme"))
+        ids = [outcome.pk for outcome in self.outcomes.values() if outcome.domain in value]
+        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome_id__in=ids).values("programme_id"))
 
     def filter_outcome(self, queryset, name, value):
-        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome__slug__in=value).values("programme"))
+        ids = [self.outcomes[slug].pk for slug in value if slug in self.outcomes]
+        return queryset.filter(pk__in=ProgrammeOutcome.objects.filter(outcome_id__in=ids).values("programme_id"))
 
     def filter_yes_no(self, queryset, name, value):
         return queryset.filter(**{name: value == "yes"})

@@ -162,9 +162,16 @@ if env_str("DATABASE_REPLICA_URL"):
 # full-text match (`search_vector @@ query`) as nearly free, though each one reads the row's stored
 # vector: so the list's search and facet counts scanned the whole programme table (90 ms a scan at
 # 10,000 programmes) where the GIN index answers in 12. 1.1 is the usual SSD figure (docs/benchmarks.md).
+# JIT compilation is off: the list's filtered counts nest many subqueries, whose cost estimates pass
+# jit_above_cost, and compiling them took longer than running them. join_collapse_limit=4: with every
+# filter set, each list statement holds ~10 semi-joins and PostgreSQL spent 10-100 ms planning each
+# (280 ms a page) against 0.2 ms running it; reordering at most 4 at a time plans the page in ~25 ms
+# (docs/benchmark.md). Django writes joins in a sensible order, so little is lost.
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
-        _database.setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
+        _database.setdefault("OPTIONS", {}).setdefault(
+            "options", "-c random_page_cost=1.1 -c jit=off -c join_collapse_limit=4"
+        )
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # Whether replica-safe requests read the replica; tests/conftest.py turns it off except for replica tests.
 DATABASE_REPLICA_READS = "replica" in DATABASES

@@ -352,12 +352,12 @@ def pages() -> list[tuple[str, str]]:
         ("Review list", "/reviews/"),
         (
             "Review list, search with every filter",
-            "/reviews/?q=attachment+parenting&kind=cochrane&year_from=2000&year_to=2026",
+            "/reviews/?q=attachment&kind=cochrane&year_from=2000&year_to=2026&collection=supporting-the-attachment-relationship",
         ),
         ("Review (Barlow 2015)", f"/reviews/{barlow}/"),
-        ("API programme list", "/api/programmes/"),
-        ("API programme", f"/api/programmes/{PROGRAMME_SLUG}/"),
-        ("API programme list, filtered", "/api/programmes/?min_evidence=3&age_group=infants"),
+        ("API programme list", "/api/v1/programmes/"),
+        ("API programme", f"/api/v1/programmes/{PROGRAMME_SLUG}/"),
+        ("API programme list, filtered", "/api/v1/programmes/?min_evidence=3&age=infants"),
         ("Guidance page", "/guidance/evidence-ratings/"),
     ]
 
@@ -384,6 +384,8 @@ def measure(client, label: str, url: str, repeats: int) -> Row:
         response = client.get(url)
         content = body(response)
     row.status, row.queries = response.status_code, len(captured)
+    if row.status != 200:  # a moved or broken address would time a redirect or an error page, not the page
+        raise SystemExit(f"{label}: {url} answered {row.status}, not 200")
     row.size, row.gzip_size = len(content), len(gzip.compress(content, compresslevel=9))
     return row
 
